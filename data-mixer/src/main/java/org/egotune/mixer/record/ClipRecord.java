@@ -1,0 +1,81 @@
+package org.egotune.mixer.record;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.egotune.mixer.mask.Rle;
+
+/**
+ * One referring expression over one video clip, as every reader returns it whatever the native
+ * layout: the unit the mixer orders and the trainer samples frames from.
+ *
+ * @param source dataset source name, e.g. {@code egomask-train}, {@code ref-youtube-vos}
+ * @param video video id as the dataset names it
+ * @param expId expression id within the video
+ * @param expression the referring expression text
+ * @param objIds the target object ids (several for MeViS: the target is their union)
+ * @param frameNames frame names in temporal order, without extension
+ * @param frameFiles one file per frame (a local path or a Hadoop URI), aligned with frameNames
+ * @param masks the target's mask per frame, aligned with frameNames; {@code null} = absent / no mask
+ * @param annotatedFrames frames that are keys of the ground-truth dict (a null value still counts),
+ *     which the EgoMask scorer's IoU_gold selects on
+ * @param height frame height in pixels
+ * @param width frame width in pixels
+ */
+public record ClipRecord(
+    String source,
+    String video,
+    String expId,
+    String expression,
+    List<String> objIds,
+    List<String> frameNames,
+    List<String> frameFiles,
+    List<Rle> masks,
+    Set<String> annotatedFrames,
+    int height,
+    int width) {
+
+  public ClipRecord {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(video, "video");
+    Objects.requireNonNull(expId, "expId");
+    Objects.requireNonNull(expression, "expression");
+    objIds = List.copyOf(objIds);
+    frameNames = List.copyOf(frameNames);
+    frameFiles = List.copyOf(frameFiles);
+    // masks may hold nulls (absent frames), so no List.copyOf
+    masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
+    annotatedFrames = Set.copyOf(annotatedFrames);
+    if (frameNames.isEmpty()) {
+      throw new IllegalArgumentException("video " + video + " expression " + expId + ": no frames");
+    }
+    if (frameFiles.size() != frameNames.size() || masks.size() != frameNames.size()) {
+      throw new IllegalArgumentException(
+          "video " + video + " expression " + expId + ": " + frameNames.size() + " frame names but "
+              + frameFiles.size() + " frame files and " + masks.size() + " masks");
+    }
+    if (height <= 0 || width <= 0) {
+      throw new IllegalArgumentException(
+          "video " + video + ": frame size must be positive, found " + height + "x" + width);
+    }
+    for (int i = 0; i < masks.size(); i++) {
+      Rle m = masks.get(i);
+      if (m != null && (m.height() != height || m.width() != width)) {
+        throw new IllegalArgumentException(
+            "video " + video + " frame " + frameNames.get(i) + ": mask is " + m.height() + "x"
+                + m.width() + ", frame is " + height + "x" + width);
+      }
+    }
+  }
+
+  /** Number of frames in which the target is present (non-null, non-empty mask). */
+  public int presentFrameCount() {
+    int n = 0;
+    for (Rle m : masks) {
+      if (m != null && m.area() > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+}
