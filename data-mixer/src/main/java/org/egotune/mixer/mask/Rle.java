@@ -11,7 +11,7 @@ import java.util.Arrays;
  * @param width mask width
  * @param counts run lengths; they sum to {@code height * width}
  */
-public record Rle(int height, int width, int[] counts) {
+public record Rle(int height, int width, int[] counts) implements java.io.Serializable {
 
   public Rle {
     if (height <= 0 || width <= 0) {

@@ -33,7 +33,8 @@ public record ClipRecord(
     List<Rle> masks,
     Set<String> annotatedFrames,
     int height,
-    int width) {
+    int width)
+    implements java.io.Serializable {
 
   public ClipRecord {
     Objects.requireNonNull(source, "source");

@@ -1,0 +1,69 @@
+package org.egotune.cluster.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code egotune} command line: the main class of the application jar (for spark-submit) and of
+ * bin/egotune. Errors in user input end with a one-line message naming the file, key or flag and
+ * exit code 2; failures while running exit with 1.
+ */
+@Command(
+    name = "egotune",
+    mixinStandardHelpOptions = true,
+    versionProvider = EgoTuneCli.VersionProvider.class,
+    description = "Fine-tune VideoLLM mask decoders on an exact ego/exo mixture, on Spark.",
+    subcommands = {
+      QuickstartCommand.class,
+      GenerateCommand.class,
+      PrepareCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      ExportCommand.class
+    })
+public final class EgoTuneCli implements Runnable {
+
+  public static void main(String[] args) {
+    org.egotune.model.Backend.configure();
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new EgoTuneCli());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      Throwable root = ex;
+      boolean userError = false;
+      while (root != null) {
+        if (root instanceof IllegalArgumentException || root instanceof IllegalStateException
+            || root instanceof java.io.IOException) {
+          userError |= root instanceof IllegalArgumentException || root instanceof IllegalStateException;
+          break;
+        }
+        root = root.getCause();
+      }
+      String msg = root != null ? root.getMessage() : String.valueOf(ex);
+      cmd.getErr().println("egotune " + cmd.getCommandName() + ": error: " + msg);
+      if (Boolean.getBoolean("egotune.debug")) {
+        ex.printStackTrace(cmd.getErr());
+      } else {
+        cmd.getErr().println("(run with -Degotune.debug=true, or EGOTUNE_DEBUG=1 with bin/egotune, for the stack trace)");
+      }
+      return userError ? 2 : 1;
+    });
+    return cl.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Supplies {@code --version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"egotune " + Version.get() + " (commit " + Version.commit() + ")"};
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.egotune.cluster.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.config.ConfigLoader;
+import org.egotune.cluster.config.JobConfig;
+import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.cluster.train.DistributedTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code egotune train}: distributed training with parameter averaging on Spark. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train on prepared shards with synchronous parameter averaging on Spark.")
+final class TrainCommand implements Callable<Integer> {
+  @Mixin JobOptions job;
+
+  @Option(names = "--resume", description = "Continue from the latest complete checkpoint in checkpoint.dir.")
+  boolean resume;
+
+  @Option(names = "--print-config", description = "Print the resolved config and exit.")
+  boolean printConfig;
+
+  @Override
+  public Integer call() {
+    JobConfig cfg = job.load(Map.of());
+    if (printConfig) {
+      System.out.print(ConfigLoader.toYaml(cfg));
+      return 0;
+    }
+    SparkSession spark = SparkRuntime.session("egotune-train", cfg.spark().master());
+    try {
+      DistributedTrainer.Outcome o = new DistributedTrainer(cfg, spark.sparkContext().hadoopConfiguration())
+          .run(spark, resume);
+      System.out.printf("trained %d steps (%d samples, %s) in %.1f s; loss %.4f -> %.4f; checkpoint %s%n",
+          o.steps(), o.samplesSeen(), o.realisedCounts(), o.seconds(),
+          o.roundLosses().isEmpty() ? Double.NaN : o.roundLosses().get(0),
+          o.roundLosses().isEmpty() ? Double.NaN : o.roundLosses().get(o.roundLosses().size() - 1),
+          o.lastCheckpoint());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package org.egotune.cluster.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.egotune.mixer.record.ClipRecord;
+import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
+import org.egotune.trainer.checkpoint.CheckpointData;
+import org.egotune.trainer.checkpoint.CheckpointStore;
+import org.egotune.trainer.config.TrainConfig;
+import org.egotune.trainer.eval.Evaluator;
+import org.egotune.trainer.metrics.MetricTable;
+
+/** Loads a checkpoint's model and scores it on benchmark records. */
+public final class CheckpointEvaluation {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CheckpointEvaluation() {}
+
+  /** A checkpoint directory itself, or the latest one under a checkpoint root. */
+  public static Path resolve(Configuration conf, String dirOrRoot) {
+    Path p = new Path(dirOrRoot);
+    try {
+      if (p.getFileSystem(conf).exists(new Path(p, "meta.json"))) {
+        return p;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
+    return new CheckpointStore(conf, p, Integer.MAX_VALUE).latestDir().orElseThrow(
+        () -> new IllegalArgumentException(dirOrRoot + " is neither a checkpoint (no meta.json) nor a"
+            + " directory holding checkpoints"));
+  }
+
+  /** Scores the checkpoint at {@code dirOrRoot} on {@code records}, by split. */
+  public static Map<String, MetricTable.Summary> evaluate(
+      Configuration conf, String dirOrRoot, List<ClipRecord> records) {
+    Path ckpt = resolve(conf, dirOrRoot);
+    CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
+    try {
+      ModelConfig mc = JSON.treeToValue(c.meta().path("config").path("model"), ModelConfig.class);
+      TrainConfig tc = JSON.treeToValue(c.meta().path("config").path("train"), TrainConfig.class);
+      SegModel model = SegModel.build(mc);
+      model.params().assign(model.sameDiff(), c.params());
+      return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold()).evaluate(model, records);
+    } catch (IOException e) {
+      throw new IllegalStateException(ckpt + "/meta.json: config does not describe a model: " + e.getMessage(), e);
+    }
+  }
+}

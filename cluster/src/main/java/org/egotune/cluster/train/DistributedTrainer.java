@@ -1,0 +1,241 @@
+package org.egotune.cluster.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.config.ConfigLoader;
+import org.egotune.cluster.config.JobConfig;
+import org.egotune.mixer.mix.MixSource;
+import org.egotune.mixer.mix.RatioMixer;
+import org.egotune.mixer.shard.DatasetManifest;
+import org.egotune.trainer.checkpoint.CheckpointData;
+import org.egotune.trainer.checkpoint.CheckpointStore;
+import org.egotune.trainer.loop.LocalTrainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data-parallel training on Spark in synchronous rounds: the driver broadcasts parameters and
+ * optimizer state, each of the W workers (one task each) trains k local steps on its slice of the
+ * mixed global order, and the driver averages the results weighted by samples seen, then
+ * checkpoints every n rounds. See docs/architecture.md ("The training round") for why the sum is
+ * taken in worker order on the driver.
+ */
+public final class DistributedTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+  /** What a finished run reports. */
+  public record Outcome(
+      float[] params,
+      int steps,
+      List<Double> roundLosses,
+      Map<String, Long> realisedCounts,
+      long samplesSeen,
+      Path lastCheckpoint,
+      double seconds) {}
+
+  private final JobConfig cfg;
+  private final Configuration conf;
+
+  public DistributedTrainer(JobConfig cfg, Configuration conf) {
+    this.cfg = cfg;
+    this.conf = conf;
+  }
+
+  /** Trains to {@code train.steps}; with {@code resume}, continues from the latest checkpoint. */
+  public Outcome run(SparkSession spark, boolean resume) {
+    List<SourceSpec> sources = sources();
+    int workers = cfg.spark().workers();
+    int k = cfg.spark().averagingEvery();
+    int totalSteps = cfg.train().steps();
+    CheckpointStore store =
+        new CheckpointStore(conf, new Path(cfg.checkpoint().dir()), cfg.checkpoint().keepLast());
+
+    LocalTrainer driverModel = new LocalTrainer(cfg.model(), cfg.train());
+    float[] params = driverModel.params();
+    float[] optimizer = driverModel.optimizerState();
+    int iteration = 0;
+    int step = 0;
+    if (resume) {
+      var latest = store.loadLatest();
+      if (latest.isPresent()) {
+        CheckpointData c = latest.get();
+        checkCompatible(c, params.length, optimizer.length, workers);
+        params = c.params();
+        optimizer = c.optimizer();
+        iteration = c.iteration();
+        step = c.step();
+        LOG.info("resuming from {} at step {}", store.latestDir().orElseThrow(), step);
+      } else {
+        LOG.info("--resume: no checkpoint in {}, starting from scratch", store.dir());
+      }
+    } else if (store.latestDir().isPresent()) {
+      throw new IllegalStateException("checkpoint directory " + store.dir() + " already holds a"
+          + " checkpoint; pass --resume to continue that run or choose another output directory");
+    }
+
+    String runId = UUID.randomUUID().toString();
+    WorkerTask task = new WorkerTask(runId, cfg.model(), cfg.train(), sources, workers);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Integer> workerIds = IntStream.range(0, workers).boxed().toList();
+    List<Double> roundLosses = new ArrayList<>();
+    long samples = (long) step * workers * cfg.train().batchSize();
+    Path last = null;
+    int round = step / k;
+    int totalRounds = (totalSteps + k - 1) / k;
+    long t0 = System.nanoTime();
+    LOG.info("training {} steps x {} workers x batch {} ({} frames each), averaging every {} steps:"
+        + " {} rounds", totalSteps, workers, cfg.train().batchSize(), cfg.train().framesPerSample(),
+        k, totalRounds);
+    try {
+      while (step < totalSteps) {
+        int steps = Math.min(k, totalSteps - step);
+        long roundStart = System.nanoTime();
+        Broadcast<RoundInput> bc =
+            jsc.broadcast(new RoundInput(params, optimizer, iteration, step, steps));
+        List<WorkerResult> results = new ArrayList<>(jsc.parallelize(workerIds, workers)
+            .map(w -> task.run(w, bc.value()))
+            .collect());
+        bc.destroy();
+        results.sort(Comparator.comparingInt(WorkerResult::worker));
+        float[][] avg = average(results, cfg.spark().averageOptimizerState());
+        params = avg[0];
+        optimizer = avg[1];
+        iteration += steps;
+        step += steps;
+        round++;
+        long roundSamples = results.stream().mapToLong(WorkerResult::samples).sum();
+        samples += roundSamples;
+        double loss = results.stream().mapToDouble(WorkerResult::lossSum).sum()
+            / results.stream().mapToInt(WorkerResult::lossSteps).sum();
+        roundLosses.add(loss);
+        double secs = (System.nanoTime() - roundStart) / 1e9;
+        if (round == 1 || round % Math.max(1, totalRounds / 20) == 0 || step == totalSteps) {
+          LOG.info(String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s", round,
+              totalRounds, step, totalSteps, loss, roundSamples / secs));
+        }
+        if (round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps) {
+          last = store.save(
+              new CheckpointData(step, iteration, samples, params, optimizer, meta(sources, samples, roundLosses)),
+              Map.of("model.fb", modelFile(params)));
+        }
+      }
+    } finally {
+      WorkerTask.release(runId);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    RatioMixer mixer = new RatioMixer(mixSources(sources), cfg.train().seed());
+    return new Outcome(params, step, roundLosses, mixer.countsUpTo(samples), samples,
+        last == null ? store.latestDir().orElse(null) : last, seconds);
+  }
+
+  /** Sample-weighted average, summed in worker order so the result never depends on task timing. */
+  static float[][] average(List<WorkerResult> results, boolean averageOptimizer) {
+    int n = results.get(0).params().length;
+    int m = results.get(0).optimizer().length;
+    double[] p = new double[n];
+    double[] o = new double[m];
+    double total = 0;
+    for (WorkerResult r : results) {
+      if (r.params().length != n || r.optimizer().length != m) {
+        throw new IllegalStateException("worker " + r.worker() + " returned " + r.params().length
+            + " parameters, expected " + n);
+      }
+      double w = r.samples();
+      total += w;
+      for (int i = 0; i < n; i++) {
+        p[i] += w * r.params()[i];
+      }
+      for (int i = 0; i < m; i++) {
+        o[i] += w * r.optimizer()[i];
+      }
+    }
+    float[] pf = new float[n];
+    float[] of = new float[m];
+    for (int i = 0; i < n; i++) {
+      pf[i] = (float) (p[i] / total);
+    }
+    if (averageOptimizer) {
+      for (int i = 0; i < m; i++) {
+        of[i] = (float) (o[i] / total);
+      }
+    } else {
+      of = results.get(0).optimizer().clone();
+    }
+    return new float[][] {pf, of};
+  }
+
+  private List<SourceSpec> sources() {
+    List<SourceSpec> out = new ArrayList<>();
+    for (Map.Entry<String, Double> e : cfg.data().mix().entrySet()) {
+      Path dir = new Path(cfg.data().shards(), e.getKey());
+      long size;
+      try {
+        size = DatasetManifest.read(conf, dir).totalSamples();
+      } catch (IOException ex) {
+        throw new UncheckedIOException("data.mix." + e.getKey() + ": cannot read the prepared dataset "
+            + dir + " (run `egotune prepare` first): " + ex.getMessage(), ex);
+      }
+      if (size == 0 && e.getValue() > 0) {
+        throw new IllegalStateException("data.mix." + e.getKey() + ": dataset " + dir + " is empty");
+      }
+      out.add(new SourceSpec(e.getKey(), dir.toString(), Math.max(1, size), e.getValue()));
+    }
+    return out;
+  }
+
+  private static List<MixSource> mixSources(List<SourceSpec> s) {
+    return s.stream().map(x -> new MixSource(x.name(), x.size(), x.weight())).toList();
+  }
+
+  private ObjectNode meta(List<SourceSpec> sources, long samples, List<Double> losses) {
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode m = om.createObjectNode();
+    m.set("config", ConfigLoader.toTree(cfg));
+    m.put("egotuneVersion", org.egotune.cluster.cli.Version.get());
+    m.put("workers", cfg.spark().workers());
+    m.put("ompNumThreads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+    m.put("java", System.getProperty("java.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    ObjectNode counts = m.putObject("realisedCounts");
+    new RatioMixer(mixSources(sources), cfg.train().seed()).countsUpTo(samples).forEach(counts::put);
+    m.put("lastRoundLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
+    return m;
+  }
+
+  /** The model in DL4J's SameDiff format (FlatBuffers) with the given parameters. */
+  private byte[] modelFile(float[] params) {
+    LocalTrainer t = new LocalTrainer(cfg.model(), cfg.train());
+    t.setParams(params);
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    t.model().sameDiff().save(bos, false);
+    return bos.toByteArray();
+  }
+
+  private static void checkCompatible(CheckpointData c, int nParams, int nOpt, int workers) {
+    if (c.params().length != nParams || c.optimizer().length != nOpt) {
+      throw new IllegalStateException("the checkpoint has " + c.params().length + " parameters and "
+          + c.optimizer().length + " optimizer values; this job's model has " + nParams + " and "
+          + nOpt + ": resume with the same model config");
+    }
+    int savedWorkers = c.meta().path("workers").asInt(workers);
+    if (savedWorkers != workers) {
+      LOG.warn("checkpoint was written with {} workers, resuming with {}: the sample order continues,"
+          + " but results will not be bit-identical to the original run", savedWorkers, workers);
+    }
+  }
+}

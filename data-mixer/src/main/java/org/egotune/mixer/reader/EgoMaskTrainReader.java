@@ -1,0 +1,184 @@
+package org.egotune.mixer.reader;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.record.ClipRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads EgoMask-Train ({@code meta_expressions/train/meta_expressions.json},
+ * {@code train/mask_dict.json}, {@code train/JPEGImages}) into records of source
+ * {@code egomask-train}.
+ */
+public final class EgoMaskTrainReader {
+
+  /** The source name every record of this reader carries. */
+  public static final String SOURCE = "egomask-train";
+
+  private static final Logger LOG = LoggerFactory.getLogger(EgoMaskTrainReader.class);
+
+  /**
+   * A Python tuple repr {@code ('<video>', '<obj_id>')}: either element may use either quote style
+   * (Python switches to double quotes when the text holds a single quote), and the object id may be
+   * a bare integer.
+   */
+  private static final Pattern TUPLE_KEY =
+      Pattern.compile(
+          "^\\(\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\")\\s*,\\s*"
+              + "(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|(-?\\d+))\\s*\\)$");
+
+  private EgoMaskTrainReader() {}
+
+  /**
+   * What one read produced.
+   *
+   * @param records the expressions whose object has a mask in at least one frame
+   * @param skippedAllNull expressions skipped because their object is null in every frame (the
+   *     released recipes skip these too; the count is also logged at INFO)
+   */
+  public record Result(List<ClipRecord> records, int skippedAllNull) {
+    public Result {
+      records = List.copyOf(records);
+      if (skippedAllNull < 0) {
+        throw new IllegalArgumentException("skippedAllNull must be >= 0, found " + skippedAllNull);
+      }
+    }
+  }
+
+  /** Reads the records of an EgoMask-Train root (see {@link #readWithStats(Path)}). */
+  public static List<ClipRecord> read(Path root) throws DatasetFormatException {
+    return readWithStats(root).records();
+  }
+
+  /**
+   * Reads an EgoMask-Train root. Frames are taken in name order, because that is the order the
+   * {@code mask_dict} lists are aligned with; videos come sorted by name and expressions by id.
+   *
+   * @throws DatasetFormatException naming the file, key and expectation of the first problem found
+   */
+  public static Result readWithStats(Path root) throws DatasetFormatException {
+    Path metaFile = root.resolve("meta_expressions/train/meta_expressions.json");
+    Path maskFile = root.resolve("train/mask_dict.json");
+    Path framesRoot = root.resolve("train/JPEGImages");
+    List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile);
+    Map<String, Map<String, JsonNode>> maskDict = parseMaskDict(maskFile);
+
+    List<ClipRecord> records = new ArrayList<>();
+    int skipped = 0;
+    for (ReaderSupport.MetaVideo v : meta) {
+      List<String> frames = new ArrayList<>(v.frames());
+      frames.sort(String::compareTo);
+      Path dir = framesRoot.resolve(v.video());
+      List<String> files = ReaderSupport.toStrings(ReaderSupport.frameFiles(dir, v.video(), frames));
+      int[] hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      Map<String, JsonNode> objects = maskDict.getOrDefault(v.video(), Map.of());
+      // several expressions usually share one object: decode its masks once
+      Map<String, List<Rle>> decoded = new HashMap<>();
+      for (ReaderSupport.Expression e : v.expressions()) {
+        String key = "('" + v.video() + "', '" + e.objId() + "')";
+        JsonNode list = objects.get(e.objId());
+        if (list == null) {
+          throw new DatasetFormatException(
+              maskFile + ": no key " + key + " for video " + v.video() + " expression "
+                  + e.expId() + " (obj_id " + e.objId() + " in " + metaFile.getFileName() + ")");
+        }
+        List<Rle> masks = decoded.get(e.objId());
+        if (masks == null) {
+          masks = decodeList(list, maskFile, key, frames, hw);
+          decoded.put(e.objId(), masks);
+        }
+        Set<String> annotated = new LinkedHashSet<>();
+        for (int i = 0; i < frames.size(); i++) {
+          if (masks.get(i) != null) {
+            annotated.add(frames.get(i));
+          }
+        }
+        if (annotated.isEmpty()) {
+          skipped++;
+          LOG.debug("video {} expression {}: object {} is null in every frame; skipped",
+              v.video(), e.expId(), e.objId());
+          continue;
+        }
+        records.add(
+            new ClipRecord(SOURCE, v.video(), e.expId(), e.text(), List.of(e.objId()), frames,
+                files, masks, annotated, hw[0], hw[1]));
+      }
+    }
+    if (skipped > 0) {
+      LOG.info("{}: skipped {} expression(s) whose object is null in every frame", root, skipped);
+    }
+    return new Result(records, skipped);
+  }
+
+  private static List<Rle> decodeList(
+      JsonNode list, Path maskFile, String key, List<String> frames, int[] hw)
+      throws DatasetFormatException {
+    if (!list.isArray()) {
+      throw new DatasetFormatException(
+          maskFile + ": " + key + ": expected a list of per-frame masks, found " + list.getNodeType());
+    }
+    if (list.size() != frames.size()) {
+      throw new DatasetFormatException(
+          maskFile + ": " + key + ": has " + list.size() + " entries, expected one per frame ("
+              + frames.size() + ")");
+    }
+    List<Rle> out = new ArrayList<>(frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      JsonNode m = list.get(i);
+      out.add(
+          m.isNull()
+              ? null
+              : ReaderSupport.parseRle(m, maskFile, key + "[" + i + "] (frame " + frames.get(i) + ")",
+                  hw[0], hw[1]));
+    }
+    return out;
+  }
+
+  /** mask_dict.json as video -> obj_id -> per-frame list (still JSON: decoded on demand). */
+  private static Map<String, Map<String, JsonNode>> parseMaskDict(Path file)
+      throws DatasetFormatException {
+    JsonNode root = ReaderSupport.requireObject(ReaderSupport.readJson(file), file, "(root)");
+    Map<String, Map<String, JsonNode>> out = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> en = it.next();
+      Matcher m = TUPLE_KEY.matcher(en.getKey().trim());
+      if (!m.matches()) {
+        throw new DatasetFormatException(
+            file + ": key " + en.getKey() + ": expected a Python tuple repr ('<video>', '<obj_id>')");
+      }
+      String video = unescape(m.group(1) != null ? m.group(1) : m.group(2));
+      String obj =
+          m.group(3) != null ? unescape(m.group(3))
+              : m.group(4) != null ? unescape(m.group(4)) : m.group(5);
+      out.computeIfAbsent(video, k -> new HashMap<>()).put(obj, en.getValue());
+    }
+    return out;
+  }
+
+  /** Undoes Python repr's backslash escapes of quotes and backslashes. */
+  private static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        c = s.charAt(++i);
+      }
+      b.append(c);
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,286 @@
+package org.egotune.mixer.reader;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.egotune.mixer.mask.Rle;
+
+/** Helpers shared by the readers: JSON with located errors, frame files, COCO RLE nodes. */
+final class ReaderSupport {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * Expression ids and frame names: numeric ids compare as numbers ("2" before "10"), and numbers
+   * come before any non-numeric id, so the order is stable whatever the id style.
+   */
+  static final Comparator<String> NUMERIC_AWARE =
+      (a, b) -> {
+        Long x = asLong(a);
+        Long y = asLong(b);
+        if (x != null && y != null) {
+          int c = Long.compare(x, y);
+          return c != 0 ? c : a.compareTo(b);
+        }
+        if (x != null) {
+          return -1;
+        }
+        if (y != null) {
+          return 1;
+        }
+        return a.compareTo(b);
+      };
+
+  /** The frame file extensions tried, in order. */
+  static final List<String> FRAME_EXTENSIONS = List.of(".jpg", ".png");
+
+  private ReaderSupport() {}
+
+  private static Long asLong(String s) {
+    if (s.isEmpty() || s.length() > 18) {
+      return null;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return null;
+      }
+    }
+    return Long.parseLong(s);
+  }
+
+  /** Parses a JSON file; a missing file or a syntax error is reported with the file's path. */
+  static JsonNode readJson(Path file) throws DatasetFormatException {
+    if (!Files.isRegularFile(file)) {
+      throw new DatasetFormatException(file + ": file not found");
+    }
+    try {
+      return MAPPER.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new DatasetFormatException(
+          file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(),
+          e);
+    } catch (IOException e) {
+      throw new DatasetFormatException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code node} must be a JSON object; {@code where} is its dotted key path inside {@code file}. */
+  static JsonNode requireObject(JsonNode node, Path file, String where)
+      throws DatasetFormatException {
+    if (node == null || node.isMissingNode()) {
+      throw new DatasetFormatException(file + ": " + where + ": missing (expected an object)");
+    }
+    if (!node.isObject()) {
+      throw new DatasetFormatException(
+          file + ": " + where + ": expected an object, found " + node.getNodeType());
+    }
+    return node;
+  }
+
+  /** Child {@code key} of object {@code parent}, which must exist and not be null. */
+  static JsonNode requireField(JsonNode parent, String key, Path file, String where)
+      throws DatasetFormatException {
+    JsonNode v = parent.get(key);
+    if (v == null || v.isNull()) {
+      throw new DatasetFormatException(file + ": " + where + ": missing \"" + key + "\"");
+    }
+    return v;
+  }
+
+  /** A JSON string or integer as text (ids are written either way by the releases). */
+  static String idText(JsonNode v, Path file, String where) throws DatasetFormatException {
+    if (v.isTextual()) {
+      return v.textValue();
+    }
+    if (v.isIntegralNumber()) {
+      return v.asText();
+    }
+    throw new DatasetFormatException(
+        file + ": " + where + ": expected a string or integer id, found " + v.getNodeType());
+  }
+
+  /** A JSON array of strings. */
+  static List<String> stringList(JsonNode v, Path file, String where)
+      throws DatasetFormatException {
+    if (!v.isArray()) {
+      throw new DatasetFormatException(
+          file + ": " + where + ": expected an array of frame names, found " + v.getNodeType());
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode e = v.get(i);
+      if (!e.isTextual()) {
+        throw new DatasetFormatException(
+            file + ": " + where + "[" + i + "]: expected a string, found " + e.getNodeType());
+      }
+      out.add(e.textValue());
+    }
+    return out;
+  }
+
+  /** The field names of an object, sorted with {@code order}. */
+  static List<String> sortedKeys(JsonNode object, Comparator<String> order) {
+    List<String> keys = new ArrayList<>(object.size());
+    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+      keys.add(it.next());
+    }
+    keys.sort(order);
+    return keys;
+  }
+
+  /**
+   * The file of frame {@code frame} in {@code dir}: {@code <frame>.jpg}, else {@code <frame>.png}.
+   *
+   * @throws DatasetFormatException naming the expected file when neither exists
+   */
+  static Path frameFile(Path dir, String video, String frame) throws DatasetFormatException {
+    for (String ext : FRAME_EXTENSIONS) {
+      Path p = dir.resolve(frame + ext);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    throw new DatasetFormatException(
+        dir.resolve(frame + ".jpg") + ": frame file not found (video " + video + ", frame " + frame
+            + "; also tried .png)");
+  }
+
+  /** All frame files of a video, aligned with {@code frames}. */
+  static List<Path> frameFiles(Path dir, String video, List<String> frames)
+      throws DatasetFormatException {
+    List<Path> out = new ArrayList<>(frames.size());
+    for (String f : frames) {
+      out.add(frameFile(dir, video, f));
+    }
+    return out;
+  }
+
+  /** [height, width] of an image, read from its header only (no pixel decoding). */
+  static int[] imageSize(Path file) throws DatasetFormatException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      if (in != null) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (readers.hasNext()) {
+          ImageReader r = readers.next();
+          try {
+            r.setInput(in, true, true);
+            return new int[] {r.getHeight(0), r.getWidth(0)};
+          } finally {
+            r.dispose();
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new DatasetFormatException(file + ": cannot read image header: " + e.getMessage(), e);
+    }
+    throw new DatasetFormatException(file + ": not a readable image (expected a JPEG or PNG frame)");
+  }
+
+  /**
+   * Parses a COCO RLE node {@code {"size": [h, w], "counts": string | [int...]}} and checks its size
+   * against the frame's.
+   */
+  static Rle parseRle(JsonNode node, Path file, String where, int frameHeight, int frameWidth)
+      throws DatasetFormatException {
+    requireObject(node, file, where);
+    JsonNode size = requireField(node, "size", file, where);
+    if (!size.isArray()
+        || size.size() != 2
+        || !size.get(0).isIntegralNumber()
+        || !size.get(1).isIntegralNumber()) {
+      throw new DatasetFormatException(
+          file + ": " + where + ".size: expected [height, width], found " + size);
+    }
+    int h = size.get(0).intValue();
+    int w = size.get(1).intValue();
+    if (h != frameHeight || w != frameWidth) {
+      throw new DatasetFormatException(
+          file + ": " + where + ": mask size is " + h + "x" + w + " but the frame is "
+              + frameHeight + "x" + frameWidth + " (height x width)");
+    }
+    JsonNode counts = requireField(node, "counts", file, where);
+    try {
+      if (counts.isTextual()) {
+        return Rle.fromCompressedString(h, w, counts.textValue());
+      }
+      if (counts.isArray()) {
+        int[] c = new int[counts.size()];
+        for (int i = 0; i < c.length; i++) {
+          JsonNode e = counts.get(i);
+          if (!e.isIntegralNumber() || !e.canConvertToInt()) {
+            throw new IllegalArgumentException("run " + i + " is not an integer: " + e);
+          }
+          c[i] = e.intValue();
+        }
+        return new Rle(h, w, c);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new DatasetFormatException(
+          file + ": " + where + ".counts: invalid COCO RLE: " + e.getMessage(), e);
+    }
+    throw new DatasetFormatException(
+        file + ": " + where + ".counts: expected a compressed string or a list of run lengths, found "
+            + counts.getNodeType());
+  }
+
+  /** One parsed {@code meta_expressions.json} expression. */
+  record Expression(String expId, String text, String objId) {}
+
+  /** One parsed {@code meta_expressions.json} video. */
+  record MetaVideo(String video, List<String> frames, List<Expression> expressions) {}
+
+  /**
+   * Parses the shared {@code meta_expressions.json} schema
+   * {@code {"videos": {vid: {"frames": [...], "expressions": {id: {"exp", "obj_id"}}}}}}, videos
+   * sorted by name and expressions by id (numeric-aware).
+   */
+  static List<MetaVideo> readMeta(Path file) throws DatasetFormatException {
+    JsonNode root = requireObject(readJson(file), file, "(root)");
+    JsonNode videos = requireObject(root.get("videos"), file, "videos");
+    List<MetaVideo> out = new ArrayList<>();
+    for (String vid : sortedKeys(videos, Comparator.naturalOrder())) {
+      String vWhere = "videos." + vid;
+      JsonNode v = requireObject(videos.get(vid), file, vWhere);
+      List<String> frames =
+          stringList(requireField(v, "frames", file, vWhere), file, vWhere + ".frames");
+      if (frames.isEmpty()) {
+        throw new DatasetFormatException(file + ": " + vWhere + ".frames: expected at least one frame");
+      }
+      JsonNode exps = requireObject(v.get("expressions"), file, vWhere + ".expressions");
+      List<Expression> expressions = new ArrayList<>();
+      for (String expId : sortedKeys(exps, NUMERIC_AWARE)) {
+        String eWhere = vWhere + ".expressions." + expId;
+        JsonNode e = requireObject(exps.get(expId), file, eWhere);
+        JsonNode text = requireField(e, "exp", file, eWhere);
+        if (!text.isTextual()) {
+          throw new DatasetFormatException(
+              file + ": " + eWhere + ".exp: expected a string, found " + text.getNodeType());
+        }
+        String objId = idText(requireField(e, "obj_id", file, eWhere), file, eWhere + ".obj_id");
+        expressions.add(new Expression(expId, text.textValue(), objId));
+      }
+      out.add(new MetaVideo(vid, frames, expressions));
+    }
+    return out;
+  }
+
+  /** Paths as the strings {@link org.egotune.mixer.record.ClipRecord} keeps. */
+  static List<String> toStrings(List<Path> paths) {
+    List<String> out = new ArrayList<>(paths.size());
+    for (Path p : paths) {
+      out.add(p.toString());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,115 @@
+package org.egotune.mixer.reader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.egotune.mixer.mask.PaletteMasks;
+import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.record.ClipRecord;
+
+/**
+ * Reads the Ref-YouTube-VOS layout ({@code train/JPEGImages}, palette-PNG {@code train/Annotations},
+ * {@code meta_expressions/train/meta_expressions.json}); Ref-DAVIS17 converted to this layout is read
+ * by the same class under the source name {@code ref-davis}.
+ */
+public final class RefYoutubeVosReader {
+
+  /** The source name of Ref-YouTube-VOS records. */
+  public static final String SOURCE = "ref-youtube-vos";
+
+  /** The source name of Ref-DAVIS17 records (same layout). */
+  public static final String SOURCE_DAVIS = "ref-davis";
+
+  private RefYoutubeVosReader() {}
+
+  /**
+   * Reads every expression of the layout under {@code root}. A frame with an annotation PNG gets the
+   * object's mask (an empty {@link Rle} when the object has no pixel there) and counts as annotated;
+   * a frame without a PNG gets {@code null}. Pixel value 255 (DAVIS void) and 0 (background) are
+   * never objects.
+   *
+   * @param sourceName the records' source, e.g. {@link #SOURCE} or {@link #SOURCE_DAVIS}
+   * @throws DatasetFormatException naming the file, key and expectation of the first problem found
+   */
+  public static List<ClipRecord> read(Path root, String sourceName) throws DatasetFormatException {
+    if (sourceName == null || sourceName.isBlank()) {
+      throw new IllegalArgumentException("sourceName must be non-blank, found '" + sourceName + "'");
+    }
+    Path metaFile = root.resolve("meta_expressions/train/meta_expressions.json");
+    Path framesRoot = root.resolve("train/JPEGImages");
+    Path annRoot = root.resolve("train/Annotations");
+    List<ClipRecord> records = new ArrayList<>();
+    for (ReaderSupport.MetaVideo v : ReaderSupport.readMeta(metaFile)) {
+      List<String> frames = v.frames();
+      List<String> files =
+          ReaderSupport.toStrings(
+              ReaderSupport.frameFiles(framesRoot.resolve(v.video()), v.video(), frames));
+      int[] hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+
+      // object ids of this video, validated; each PNG is then decoded once for all of them
+      Map<String, Integer> objIds = new LinkedHashMap<>();
+      for (ReaderSupport.Expression e : v.expressions()) {
+        objIds.put(e.objId(), paletteId(e, metaFile, v.video()));
+      }
+      Map<String, List<Rle>> masks = new LinkedHashMap<>();
+      for (String id : objIds.keySet()) {
+        masks.put(id, new ArrayList<>(frames.size()));
+      }
+      Set<String> annotated = new LinkedHashSet<>();
+      for (String f : frames) {
+        Path png = annRoot.resolve(v.video()).resolve(f + ".png");
+        if (!Files.isRegularFile(png)) {
+          for (List<Rle> l : masks.values()) {
+            l.add(null);
+          }
+          continue;
+        }
+        annotated.add(f);
+        PaletteMasks.IndexedImage img;
+        try {
+          img = PaletteMasks.read(png);
+        } catch (IOException e) {
+          throw new DatasetFormatException(
+              "video " + v.video() + " frame " + f + ": " + e.getMessage(), e);
+        }
+        if (img.height() != hw[0] || img.width() != hw[1]) {
+          throw new DatasetFormatException(
+              png + ": annotation is " + img.height() + "x" + img.width() + " but the frames of video "
+                  + v.video() + " are " + hw[0] + "x" + hw[1] + " (height x width)");
+        }
+        for (Map.Entry<String, Integer> id : objIds.entrySet()) {
+          masks.get(id.getKey()).add(Rle.encode(img.maskOf(id.getValue())));
+        }
+      }
+      for (ReaderSupport.Expression e : v.expressions()) {
+        records.add(
+            new ClipRecord(sourceName, v.video(), e.expId(), e.text(), List.of(e.objId()), frames,
+                files, masks.get(e.objId()), annotated, hw[0], hw[1]));
+      }
+    }
+    return records;
+  }
+
+  private static int paletteId(ReaderSupport.Expression e, Path metaFile, String video)
+      throws DatasetFormatException {
+    String where = metaFile + ": videos." + video + ".expressions." + e.expId() + ".obj_id";
+    int id;
+    try {
+      id = Integer.parseInt(e.objId().trim());
+    } catch (NumberFormatException ex) {
+      throw new DatasetFormatException(
+          where + ": expected an integer palette index, found \"" + e.objId() + "\"", ex);
+    }
+    if (id <= 0 || id >= PaletteMasks.VOID_INDEX) {
+      throw new DatasetFormatException(
+          where + ": expected an object id in 1..254 (0 is background, 255 is void), found " + id);
+    }
+    return id;
+  }
+}

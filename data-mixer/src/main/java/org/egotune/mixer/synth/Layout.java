@@ -1,0 +1,43 @@
+package org.egotune.mixer.synth;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** A native dataset layout the synthetic generator can write. */
+public enum Layout {
+  EGOMASK_TRAIN("egomask-train"),
+  EGOMASK_BENCH("egomask-bench"),
+  REF_YOUTUBE_VOS("ref-youtube-vos");
+
+  private final String id;
+
+  Layout(String id) {
+    this.id = id;
+  }
+
+  /** The layout's name on the command line and in docs, e.g. {@code egomask-train}. */
+  public String id() {
+    return id;
+  }
+
+  /** Egocentric layouts get small, intermittently visible targets and a moving camera. */
+  boolean egocentric() {
+    return this != REF_YOUTUBE_VOS;
+  }
+
+  /**
+   * The layout with this id.
+   *
+   * @throws IllegalArgumentException listing the valid ids when there is none
+   */
+  public static Layout fromId(String id) {
+    for (Layout l : values()) {
+      if (l.id.equals(id)) {
+        return l;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown layout '" + id + "', expected one of "
+            + Arrays.stream(values()).map(Layout::id).collect(Collectors.joining(", ")));
+  }
+}

@@ -1,0 +1,241 @@
+package org.egotune.mixer.synth;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.egotune.mixer.mask.Mask;
+import org.egotune.mixer.mask.PaletteMasks;
+import org.egotune.mixer.mask.Rle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes a deterministic synthetic dataset in one native layout, for tests and the quickstart. */
+public final class SyntheticDatasets {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyntheticDatasets.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Pretty JSON with "\n" line ends whatever the platform, so files are identical everywhere. */
+  private static final ObjectWriter PRETTY =
+      JSON.writer(
+          new DefaultPrettyPrinter()
+              .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+              .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private SyntheticDatasets() {}
+
+  /**
+   * Generates {@code cfg} into {@code outDir} (created if missing). The same config always gives
+   * byte-identical files.
+   *
+   * @throws IllegalArgumentException if {@code outDir} is a file or a non-empty directory (we never
+   *     mix generated files into existing data)
+   * @throws IOException if a file cannot be written
+   */
+  public static SynthSummary generate(SynthConfig cfg, Path outDir) throws IOException {
+    requireEmpty(outDir);
+    Files.createDirectories(outDir);
+    List<SynthVideo> videos = ScenePlanner.plan(cfg);
+    switch (cfg.layout()) {
+      case EGOMASK_TRAIN -> writeEgoTrain(videos, outDir);
+      case EGOMASK_BENCH -> writeBench(videos, outDir);
+      case REF_YOUTUBE_VOS -> writeYtvos(videos, outDir);
+      default -> throw new IllegalStateException("unhandled layout " + cfg.layout());
+    }
+    int objects = 0;
+    int frames = 0;
+    for (SynthVideo v : videos) {
+      objects += v.objects.size();
+      frames += v.frameCount();
+    }
+    // one expression per object
+    SynthSummary summary = new SynthSummary(videos.size(), objects, objects, frames);
+    LOG.info("wrote synthetic {} (seed {}) to {}: {}", cfg.layout().id(), cfg.seed(), outDir,
+        summary);
+    return summary;
+  }
+
+  private static void requireEmpty(Path outDir) throws IOException {
+    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+      throw new IllegalArgumentException(
+          "output directory " + outDir + " is a file; expected a new or empty directory");
+    }
+    if (Files.isDirectory(outDir)) {
+      try (Stream<Path> s = Files.list(outDir)) {
+        if (s.findAny().isPresent()) {
+          throw new IllegalArgumentException(
+              "output directory " + outDir + " is not empty; refusing to write a synthetic dataset"
+                  + " over existing files (choose a new or empty directory)");
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- EgoMask-Train
+
+  private static void writeEgoTrain(List<SynthVideo> videos, Path out) throws IOException {
+    Path framesRoot = out.resolve("train/JPEGImages");
+    ObjectNode metaVideos = NODES.objectNode();
+    ObjectNode maskDict = NODES.objectNode();
+    ObjectNode trainMeta = NODES.objectNode();
+    ObjectNode trainMetaVideos = trainMeta.putObject("videos");
+    for (int vi = 0; vi < videos.size(); vi++) {
+      SynthVideo v = videos.get(vi);
+      writeFrames(v, framesRoot.resolve(v.dir));
+      ObjectNode mv = metaVideos.putObject(v.name);
+      ObjectNode exps = mv.putObject("expressions");
+      ObjectNode objectsMeta = trainMetaVideos.putObject(v.name).putObject("objects");
+      for (int k = 0; k < v.objects.size(); k++) {
+        SceneObject o = v.objects.get(k);
+        ObjectNode e = exps.putObject(Integer.toString(k));
+        e.put("exp", o.expression);
+        // the release writes obj_id both ways: alternate so readers meet both
+        if (vi % 2 == 0) {
+          e.put("obj_id", o.objId);
+        } else {
+          e.put("obj_id", Integer.parseInt(o.objId));
+        }
+        ArrayNode list = maskDict.putArray("('" + v.name + "', '" + o.objId + "')");
+        ObjectNode om = objectsMeta.putObject(o.objId);
+        om.put("category", o.shape.word());
+        ArrayNode visibleFrames = om.putArray("frames");
+        for (int t = 0; t < v.frameCount(); t++) {
+          Mask m = v.mask(k, t);
+          if (m == null) {
+            list.addNull();
+          } else {
+            // odd objects use the uncompressed counts list: readers must accept both forms
+            list.add(rleNode(Rle.encode(m), k % 2 == 1));
+            visibleFrames.add(v.frameNames.get(t));
+          }
+        }
+      }
+      mv.set("frames", stringArray(v.frameNames));
+    }
+    writeJson(out.resolve("meta_expressions/train/meta_expressions.json"), metaRoot(metaVideos), true);
+    writeJson(out.resolve("train/mask_dict.json"), maskDict, false);
+    writeJson(out.resolve("train/meta.json"), trainMeta, true);
+  }
+
+  // ---------------------------------------------------------------- EgoMask benchmark
+
+  private static void writeBench(List<SynthVideo> videos, Path out) throws IOException {
+    Map<String, ObjectNode> metaBySplit = new LinkedHashMap<>();
+    for (String split : List.of("short", "medium", "long")) {
+      metaBySplit.put(split, NODES.objectNode());
+    }
+    for (SynthVideo v : videos) {
+      Path frameDir =
+          out.resolve("JPEGImages").resolve("short".equals(v.split) ? "refego" : "egotracks")
+              .resolve(v.dir);
+      writeFrames(v, frameDir);
+      ObjectNode mv = metaBySplit.get(v.split).putObject(v.name);
+      mv.set("frames", stringArray(v.frameNames));
+      ObjectNode exps = mv.putObject("expressions");
+      for (int k = 0; k < v.objects.size(); k++) {
+        SceneObject o = v.objects.get(k);
+        ObjectNode e = exps.putObject(Integer.toString(k));
+        e.put("exp", o.expression);
+        e.put("obj_id", Integer.parseInt(o.objId));
+        ObjectNode ann = NODES.objectNode();
+        for (int t = 0; t < v.frameCount(); t++) {
+          Mask m = v.mask(k, t);
+          if (m != null) {
+            ann.set(v.frameNames.get(t), rleNode(Rle.encode(m), false));
+          } else if (!o.omitted[t]) {
+            ann.putNull(v.frameNames.get(t));
+          }
+          // omitted absent frames are not keys at all: "not annotated" in the scorer's terms
+        }
+        writeJson(out.resolve("annotations").resolve(v.dir).resolve(o.objId + ".json"), ann, false);
+      }
+    }
+    for (Map.Entry<String, ObjectNode> s : metaBySplit.entrySet()) {
+      writeJson(out.resolve("subset").resolve(s.getKey()).resolve("meta_expressions.json"),
+          metaRoot(s.getValue()), true);
+    }
+  }
+
+  // ---------------------------------------------------------------- Ref-YouTube-VOS
+
+  private static void writeYtvos(List<SynthVideo> videos, Path out) throws IOException {
+    ObjectNode metaVideos = NODES.objectNode();
+    for (SynthVideo v : videos) {
+      writeFrames(v, out.resolve("train/JPEGImages").resolve(v.dir));
+      Path annDir = out.resolve("train/Annotations").resolve(v.dir);
+      Files.createDirectories(annDir);
+      for (int t = 0; t < v.frameCount(); t++) {
+        PaletteMasks.write(annDir.resolve(v.frameNames.get(t) + ".png"), v.paletteIndices(t),
+            v.height, v.width);
+      }
+      ObjectNode mv = metaVideos.putObject(v.name);
+      ObjectNode exps = mv.putObject("expressions");
+      for (int k = 0; k < v.objects.size(); k++) {
+        SceneObject o = v.objects.get(k);
+        ObjectNode e = exps.putObject(Integer.toString(k));
+        e.put("exp", o.expression);
+        e.put("obj_id", o.objId); // a string in the real release
+      }
+      mv.set("frames", stringArray(v.frameNames));
+    }
+    writeJson(out.resolve("meta_expressions/train/meta_expressions.json"), metaRoot(metaVideos), true);
+  }
+
+  // ---------------------------------------------------------------- shared
+
+  private static void writeFrames(SynthVideo v, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (int t = 0; t < v.frameCount(); t++) {
+      Path f = dir.resolve(v.frameNames.get(t) + ".jpg");
+      if (!ImageIO.write(v.render(t), "jpg", f.toFile())) {
+        throw new IOException("cannot write " + f + ": no JPEG writer available");
+      }
+    }
+  }
+
+  private static ObjectNode metaRoot(ObjectNode videos) {
+    ObjectNode root = NODES.objectNode();
+    root.set("videos", videos);
+    return root;
+  }
+
+  private static ArrayNode stringArray(List<String> values) {
+    ArrayNode a = NODES.arrayNode(values.size());
+    values.forEach(a::add);
+    return a;
+  }
+
+  /** COCO RLE as JSON: compressed string counts, or the plain run list when {@code asList}. */
+  static ObjectNode rleNode(Rle rle, boolean asList) {
+    ObjectNode n = NODES.objectNode();
+    ArrayNode size = n.putArray("size");
+    size.add(rle.height());
+    size.add(rle.width());
+    if (asList) {
+      ArrayNode c = n.putArray("counts");
+      for (int x : rle.counts()) {
+        c.add(x);
+      }
+    } else {
+      n.put("counts", rle.toCompressedString());
+    }
+    return n;
+  }
+
+  private static void writeJson(Path file, ObjectNode node, boolean pretty) throws IOException {
+    Files.createDirectories(file.getParent());
+    (pretty ? PRETTY : JSON.writer()).writeValue(file.toFile(), node);
+  }
+}

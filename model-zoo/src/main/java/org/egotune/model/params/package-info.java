@@ -1,0 +1,2 @@
+/** Flat parameter and optimizer-state vectors; the central type is {@link org.egotune.model.params.ParamTable}. */
+package org.egotune.model.params;

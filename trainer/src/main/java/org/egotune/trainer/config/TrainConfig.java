@@ -1,0 +1,92 @@
+package org.egotune.trainer.config;
+
+/**
+ * How one worker trains: optimizer, batch shape, loss weights and length. Every field has a default
+ * in {@link #defaults()} sized for the embedded quickstart on two CPU cores; the constructor rejects
+ * a bad value with a message naming the field.
+ *
+ * @param seed job seed; every random stream (frame sampling, shuffles) is split from it
+ * @param steps optimizer steps each worker takes in the whole run
+ * @param batchSize samples (clip + expression) per worker per step
+ * @param framesPerSample frames drawn from each sample's clip per step
+ * @param learningRate AdamW learning rate
+ * @param weightDecay AdamW decoupled weight decay
+ * @param beta1 AdamW beta1
+ * @param beta2 AdamW beta2
+ * @param maskBceWeight weight of the per-pixel sigmoid cross-entropy (Sa2VA: 2.0)
+ * @param diceWeight weight of the Dice loss on frames where the target is present (Sa2VA: 0.5)
+ * @param presenceWeight weight of the presence (object-score) cross-entropy
+ * @param maskThreshold probability above which a pixel is predicted foreground
+ * @param presenceThreshold probability above which the target is predicted present in a frame
+ */
+public record TrainConfig(
+    long seed,
+    int steps,
+    int batchSize,
+    int framesPerSample,
+    double learningRate,
+    double weightDecay,
+    double beta1,
+    double beta2,
+    double maskBceWeight,
+    double diceWeight,
+    double presenceWeight,
+    double maskThreshold,
+    double presenceThreshold)
+    implements java.io.Serializable {
+
+  public TrainConfig {
+    positive("train.steps", steps);
+    positive("train.batchSize", batchSize);
+    positive("train.framesPerSample", framesPerSample);
+    if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+      throw new IllegalArgumentException("train.learningRate must be > 0, found " + learningRate);
+    }
+    nonNegative("train.weightDecay", weightDecay);
+    unitOpen("train.beta1", beta1);
+    unitOpen("train.beta2", beta2);
+    nonNegative("train.maskBceWeight", maskBceWeight);
+    nonNegative("train.diceWeight", diceWeight);
+    nonNegative("train.presenceWeight", presenceWeight);
+    if (maskBceWeight + diceWeight + presenceWeight == 0) {
+      throw new IllegalArgumentException("train loss weights are all 0: nothing to learn");
+    }
+    unitOpen("train.maskThreshold", maskThreshold);
+    unitOpen("train.presenceThreshold", presenceThreshold);
+  }
+
+  /** Defaults for the embedded {@code tiny} preset. */
+  public static TrainConfig defaults() {
+    return new TrainConfig(42L, 300, 4, 4, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+  }
+
+  /** A copy with another step count. */
+  public TrainConfig withSteps(int newSteps) {
+    return new TrainConfig(seed, newSteps, batchSize, framesPerSample, learningRate, weightDecay,
+        beta1, beta2, maskBceWeight, diceWeight, presenceWeight, maskThreshold, presenceThreshold);
+  }
+
+  /** A copy with another seed. */
+  public TrainConfig withSeed(long newSeed) {
+    return new TrainConfig(newSeed, steps, batchSize, framesPerSample, learningRate, weightDecay,
+        beta1, beta2, maskBceWeight, diceWeight, presenceWeight, maskThreshold, presenceThreshold);
+  }
+
+  private static void positive(String field, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(field + " must be positive, found " + v);
+    }
+  }
+
+  private static void nonNegative(String field, double v) {
+    if (!(v >= 0) || !Double.isFinite(v)) {
+      throw new IllegalArgumentException(field + " must be >= 0 and finite, found " + v);
+    }
+  }
+
+  private static void unitOpen(String field, double v) {
+    if (!(v > 0 && v < 1)) {
+      throw new IllegalArgumentException(field + " must be in (0, 1), found " + v);
+    }
+  }
+}

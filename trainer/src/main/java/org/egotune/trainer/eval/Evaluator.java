@@ -1,0 +1,133 @@
+package org.egotune.trainer.eval;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.egotune.mixer.mask.Mask;
+import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.record.ClipRecord;
+import org.egotune.mixer.shard.FrameFiles;
+import org.egotune.model.SegModel;
+import org.egotune.model.text.HashedTokens;
+import org.egotune.trainer.data.FrameTensors;
+import org.egotune.trainer.metrics.EgoMaskScorer;
+import org.egotune.trainer.metrics.MetricTable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores a model on EgoMask-layout records: predicts every frame of every expression (a frame's
+ * mask is empty when the predicted presence is below the threshold), then applies the EgoMask
+ * scorer per expression and averages uniformly per split. Records whose source is
+ * {@code egomask-bench/<split>} are grouped by split; when several splits are present a
+ * {@code full} row covers them all.
+ */
+public final class Evaluator {
+  private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
+
+  private final Configuration conf;
+  private final double maskThreshold;
+  private final double presenceThreshold;
+
+  public Evaluator(Configuration conf, double maskThreshold, double presenceThreshold) {
+    this.conf = conf;
+    this.maskThreshold = maskThreshold;
+    this.presenceThreshold = presenceThreshold;
+  }
+
+  /** Split name to summary, in the order short, medium, long, full (those present). */
+  public Map<String, MetricTable.Summary> evaluate(SegModel model, List<ClipRecord> records) {
+    Map<String, MetricTable> bySplit = new TreeMap<>(Evaluator::splitOrder);
+    MetricTable all = new MetricTable();
+    int done = 0;
+    for (ClipRecord r : records) {
+      Map<String, Mask> pred = predict(model, r);
+      Map<String, Rle> gold = new HashMap<>();
+      for (int i = 0; i < r.frameNames().size(); i++) {
+        String f = r.frameNames().get(i);
+        if (r.annotatedFrames().contains(f)) {
+          gold.put(f, r.masks().get(i));
+        }
+      }
+      Map<String, Rle> predRle = new HashMap<>();
+      pred.forEach((k, v) -> predRle.put(k, Rle.encode(v)));
+      var score = EgoMaskScorer.scoreRle(r.frameNames(), gold, predRle, r.height(), r.width());
+      String split = splitOf(r);
+      bySplit.computeIfAbsent(split, s -> new MetricTable()).add(score);
+      all.add(score);
+      done++;
+      if (done % 50 == 0) {
+        LOG.info("evaluated {}/{} expressions", done, records.size());
+      }
+    }
+    Map<String, MetricTable.Summary> out = new LinkedHashMap<>();
+    bySplit.forEach((k, v) -> out.put(k, v.summary()));
+    if (bySplit.size() > 1) {
+      out.put("full", all.summary());
+    }
+    return out;
+  }
+
+  /** Predicted masks of the frames where the model finds the target (as a model would write them). */
+  public Map<String, Mask> predict(SegModel model, ClipRecord r) {
+    int s = model.config().imageSize();
+    int n = r.frameNames().size();
+    float[] frames = new float[n * 3 * s * s];
+    for (int i = 0; i < n; i++) {
+      byte[] bytes;
+      try {
+        bytes = FrameFiles.read(conf, r.frameFiles().get(i));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read frame " + r.frameFiles().get(i), e);
+      }
+      BufferedImage img = FrameTensors.decode(bytes, r.frameFiles().get(i));
+      FrameTensors.imageChw(img, s, frames, i * 3 * s * s);
+    }
+    float[] tok = HashedTokens.encode(r.expression(), model.config().vocab());
+    float[] tokens = new float[n * tok.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(tok, 0, tokens, i * tok.length, tok.length);
+    }
+    INDArray[] out = model.predict(
+        Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
+        Nd4j.create(tokens, new long[] {n, tok.length}, 'c'));
+    float[] logits = out[0].castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
+    float[] presence = out[1].castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
+    double presenceCut = Math.log(presenceThreshold / (1 - presenceThreshold));
+    Map<String, Mask> pred = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (presence[i] <= presenceCut) {
+        continue;
+      }
+      Mask m = FrameTensors.upsample(logits, i * s * s, s, r.height(), r.width(), maskThreshold);
+      if (!m.isEmpty()) {
+        pred.put(r.frameNames().get(i), m);
+      }
+    }
+    return pred;
+  }
+
+  static String splitOf(ClipRecord r) {
+    String src = r.source();
+    int slash = src.lastIndexOf('/');
+    return slash >= 0 ? src.substring(slash + 1) : src;
+  }
+
+  private static int splitOrder(String a, String b) {
+    List<String> order = List.of("short", "medium", "long", "full");
+    int ia = order.indexOf(a);
+    int ib = order.indexOf(b);
+    if (ia < 0 || ib < 0) {
+      return ia < 0 && ib < 0 ? a.compareTo(b) : (ia < 0 ? 1 : -1);
+    }
+    return Integer.compare(ia, ib);
+  }
+}

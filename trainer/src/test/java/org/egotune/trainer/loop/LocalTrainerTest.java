@@ -1,0 +1,93 @@
+package org.egotune.trainer.loop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.egotune.model.ModelConfig;
+import org.egotune.trainer.config.TrainConfig;
+import org.egotune.trainer.data.Batch;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+class LocalTrainerTest {
+  static final ModelConfig MODEL = new ModelConfig("tiny", 16, 32, 8, 1L);
+  static final TrainConfig TRAIN = TrainConfig.defaults().withSteps(10);
+
+  /** A batch where the target is a bright square whose position the mask must follow. */
+  static Batch squares(long seed, int n) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int s = MODEL.imageSize();
+    float[] frames = new float[n * 3 * s * s];
+    float[] mask = new float[n * s * s];
+    float[] presence = new float[n];
+    for (int i = 0; i < n; i++) {
+      boolean present = i % 2 == 0;
+      int y0 = rng.nextInt(s - 5);
+      int x0 = rng.nextInt(s - 5);
+      for (int p = 0; p < 3 * s * s; p++) {
+        frames[i * 3 * s * s + p] = (float) (rng.nextDouble() * 0.2 - 0.6);
+      }
+      if (present) {
+        presence[i] = 1;
+        for (int y = y0; y < y0 + 5; y++) {
+          for (int x = x0; x < x0 + 5; x++) {
+            frames[i * 3 * s * s + y * s + x] = 1f;
+            mask[i * s * s + y * s + x] = 1f;
+          }
+        }
+      }
+    }
+    float[] tokens = new float[n * MODEL.vocab()];
+    for (int i = 0; i < n; i++) {
+      tokens[i * MODEL.vocab() + 3] = 1f;
+    }
+    return new Batch(
+        Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
+        Nd4j.create(tokens, new long[] {n, MODEL.vocab()}, 'c'),
+        Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
+        Nd4j.create(presence, new long[] {n, 1}, 'c'),
+        n);
+  }
+
+  @Test
+  void lossFallsOnATinyBatch() {
+    LocalTrainer t = new LocalTrainer(MODEL, TRAIN);
+    Batch b = squares(5, 8);
+    double before = t.loss(b);
+    for (int i = 0; i < 40; i++) {
+      t.step(b);
+    }
+    double after = t.loss(b);
+    assertTrue(after < 0.5 * before, "loss should at least halve: before " + before + " after " + after);
+    assertEquals(40, t.iteration());
+  }
+
+  @Test
+  void stateTransferContinuesBitForBit() {
+    LocalTrainer a = new LocalTrainer(MODEL, TRAIN);
+    for (int i = 0; i < 3; i++) {
+      a.step(squares(i, 4));
+    }
+    LocalTrainer b = new LocalTrainer(MODEL, TRAIN);
+    b.setParams(a.params());
+    b.setOptimizerState(a.optimizerState());
+    b.setIteration(a.iteration());
+    assertArrayEquals(a.params(), b.params());
+    assertArrayEquals(a.optimizerState(), b.optimizerState());
+    for (int i = 3; i < 6; i++) {
+      a.step(squares(i, 4));
+      b.step(squares(i, 4));
+    }
+    assertArrayEquals(a.params(), b.params(), "same state + same data must give the same parameters");
+    assertArrayEquals(a.optimizerState(), b.optimizerState());
+  }
+
+  @Test
+  void optimizerStateIsThereBeforeTheFirstStep() {
+    LocalTrainer t = new LocalTrainer(MODEL, TRAIN);
+    float[] state = t.optimizerState();
+    assertEquals(2 * t.params().length, state.length, "Adam keeps M and V per parameter");
+  }
+}
