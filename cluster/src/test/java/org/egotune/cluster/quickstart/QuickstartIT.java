@@ -1,0 +1,49 @@
+package org.egotune.cluster.quickstart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.egotune.trainer.metrics.MetricTable;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole quickstart pipeline at a tiny size, on Spark local[2]: what a new user runs first. */
+@Tag("slow")
+class QuickstartIT {
+  @TempDir Path tmp;
+
+  @Test
+  void generatesPreparesTrainsEvaluatesAndExports() throws Exception {
+    Path out = tmp.resolve("qs");
+    Quickstart.Report r = Quickstart.run(new Quickstart.Options(out, "local[2]", 12, 6, 6, 80, 7L));
+
+    assertTrue(r.lastLoss() < 0.6 * r.firstLoss(),
+        "training loss must fall: " + r.firstLoss() + " -> " + r.lastLoss());
+    MetricTable.Summary before = r.untrained().get("full");
+    MetricTable.Summary after = r.trained().get("full");
+    assertTrue(after.iouGoldWithPred() > before.iouGoldWithPred() + 5,
+        "trained IoU_gold_with_pred " + after.iouGoldWithPred() + " must beat untrained " + before.iouGoldWithPred());
+    assertTrue(after.iouGold() > before.iouGold(), "IoU_gold must improve");
+
+    // Exact 80/20: 80 steps x 2 workers x batch 4 = 640 samples.
+    assertEquals(640L, r.samplesSeen());
+    assertEquals(512L, r.realisedCounts().get("egomask-train"));
+    assertEquals(128L, r.realisedCounts().get("ref-youtube-vos"));
+
+    Path export = Path.of(r.export().replaceFirst("^file:", ""));
+    assertTrue(Files.size(export.resolve("model.fb")) > 10_000, "model.fb is written");
+    JsonNode card = new ObjectMapper().readTree(export.resolve("card.json").toFile());
+    assertEquals(0.8, card.path("data").path("egomask-train").path("realisedShare").asDouble(), 1e-12);
+    assertEquals(80, card.path("steps").asInt());
+    assertEquals(after.iouGoldWithPred(),
+        card.path("metrics").path("full").path("IoU_gold_with_pred").asDouble(), 1e-9);
+    assertTrue(Files.exists(Path.of(r.checkpoint().replaceFirst("^file:", "")).resolve("meta.json")));
+    assertTrue(Files.exists(out.resolve("shards/egomask-train/manifest.json")));
+    assertTrue(Files.exists(out.resolve("raw/egomask-bench/subset/short/meta_expressions.json")));
+  }
+}

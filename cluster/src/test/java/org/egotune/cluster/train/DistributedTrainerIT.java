@@ -1,0 +1,91 @@
+package org.egotune.cluster.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.config.CheckpointConfig;
+import org.egotune.cluster.config.DataConfig;
+import org.egotune.cluster.config.JobConfig;
+import org.egotune.cluster.config.SparkConfig;
+import org.egotune.cluster.prepare.PrepareJob;
+import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.mixer.synth.Layout;
+import org.egotune.mixer.synth.SynthConfig;
+import org.egotune.mixer.synth.SyntheticDatasets;
+import org.egotune.model.ModelConfig;
+import org.egotune.trainer.config.TrainConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Distributed training is deterministic: two runs of the same job give the same parameters bit for
+ * bit, and a run stopped half way and resumed from its checkpoint ends exactly where the
+ * uninterrupted run does (CPU backend).
+ */
+@Tag("slow")
+class DistributedTrainerIT {
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static String shards;
+
+  @BeforeAll
+  static void data() throws Exception {
+    SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_TRAIN, 3, 6, 4, 32, 32), tmp.resolve("ego"));
+    SyntheticDatasets.generate(new SynthConfig(Layout.REF_YOUTUBE_VOS, 4, 4, 4, 32, 32), tmp.resolve("exo"));
+    spark = SparkRuntime.session("dt-it", "local[2]");
+    shards = tmp.resolve("shards").toString();
+    PrepareJob.run(spark, "egomask-train", tmp.resolve("ego"), shards, null, 4, false);
+    PrepareJob.run(spark, "ref-youtube-vos", tmp.resolve("exo"), shards, null, 4, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static JobConfig job(String ckpt, int steps) {
+    Map<String, Double> mix = new LinkedHashMap<>();
+    mix.put("egomask-train", 0.8);
+    mix.put("ref-youtube-vos", 0.2);
+    TrainConfig t = new TrainConfig(11L, steps, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+    return new JobConfig(new DataConfig(shards, mix, "", "full"), new ModelConfig("tiny", 16, 64, 12, 5L), t,
+        new SparkConfig("local[2]", 2, 3, true), new CheckpointConfig(ckpt, 2, 5));
+  }
+
+  float[] train(String ckpt, int steps, boolean resume) {
+    return new DistributedTrainer(job(tmp.resolve(ckpt).toString(), steps), spark.sparkContext().hadoopConfiguration())
+        .run(spark, resume).params();
+  }
+
+  @Test
+  void sameJobSameParametersAndResumeIsBitIdentical() {
+    float[] a = train("a", 12, false);
+    float[] b = train("b", 12, false);
+    assertArrayEquals(a, b, "two runs of the same job must agree bit for bit");
+
+    float[] init = new DistributedTrainer(job(tmp.resolve("z").toString(), 1), spark.sparkContext().hadoopConfiguration())
+        .run(spark, false).params();
+    assertFalse(java.util.Arrays.equals(a, init), "training must change the parameters");
+
+    // Stop after 6 steps (2 rounds of k=3), then resume to 12: same as the uninterrupted run.
+    train("c", 6, false);
+    float[] resumed = train("c", 12, true);
+    assertArrayEquals(a, resumed, "resume from step 6 must end exactly where the uninterrupted run does");
+  }
+
+  @Test
+  void refusesToTrainOverAnExistingRunWithoutResume() {
+    train("d", 3, false);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> train("d", 6, false));
+    assertEquals(true, e.getMessage().contains("--resume"), e.getMessage());
+  }
+}
