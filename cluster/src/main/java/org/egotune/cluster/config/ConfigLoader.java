@@ -49,11 +49,19 @@ public final class ConfigLoader {
         throw new UncheckedIOException("cannot read config file " + file, e);
       }
     }
+    // Validate what the file says before the flags touch it, so an error names its real origin.
+    JobConfig fromFile = convert(tree, where);
+    boolean overridden = false;
     for (Map.Entry<String, Object> o : overrides.entrySet()) {
       if (o.getValue() != null) {
         set(tree, o.getKey(), YAML.valueToTree(o.getValue()));
+        overridden = true;
       }
     }
+    return overridden ? convert(tree, "command-line flags") : fromFile;
+  }
+
+  private static JobConfig convert(ObjectNode tree, String where) {
     try {
       return YAML.treeToValue(tree, JobConfig.class);
     } catch (UnrecognizedPropertyException e) {

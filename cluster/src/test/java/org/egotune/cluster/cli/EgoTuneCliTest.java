@@ -1,0 +1,183 @@
+package org.egotune.cluster.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The egotune command line as a user meets it: help, exit codes and error messages. */
+class EgoTuneCliTest {
+  @TempDir Path tmp;
+
+  /** Exit code and what the command printed on stdout and stderr. */
+  record Run(int code, String out, String err) {
+    String both() {
+      return out + "\n" + err;
+    }
+
+    String describe() {
+      return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+    }
+  }
+
+  /** Runs {@link EgoTuneCli#execute} with System.out/err captured, restoring them afterwards. */
+  static synchronized Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = EgoTuneCli.execute(args);
+      System.out.flush();
+      System.err.flush();
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void assertContains(Run r, String text, String what) {
+    assertTrue(r.both().contains(text), what + ": expected output to contain '" + text + "'\n" + r.describe());
+  }
+
+  @Test
+  void topLevelHelpListsEverySubcommand() {
+    Run r = run("--help");
+    assertEquals(0, r.code(), "egotune --help exits 0\n" + r.describe());
+    for (String sub : List.of("quickstart", "generate", "prepare", "train", "evaluate", "export")) {
+      assertTrue(r.out().contains(sub), "egotune --help must list '" + sub + "' on stdout\n" + r.describe());
+    }
+    assertTrue(r.out().contains("Usage"), "egotune --help prints a usage line\n" + r.describe());
+  }
+
+  @Test
+  void subcommandHelpShowsKeyOptions() {
+    Map<String, List<String>> keyOptions = Map.of(
+        "quickstart", List.of("--out", "--master", "--steps", "--seed"),
+        "generate", List.of("--layout", "--out", "--videos", "--frames", "--size", "--seed"),
+        "prepare", List.of("--layout", "--input", "--out", "--source", "--samples-per-shard", "--overwrite"),
+        "train", List.of("--config", "--master", "--workers", "--steps", "--mix", "--shards",
+            "--checkpoint-dir", "--resume", "--print-config"),
+        "evaluate", List.of("--benchmark", "--split", "--checkpoint", "--json"),
+        "export", List.of("--checkpoint", "--out", "--overwrite"));
+    for (Map.Entry<String, List<String>> e : keyOptions.entrySet()) {
+      Run r = run(e.getKey(), "--help");
+      assertEquals(0, r.code(), "egotune " + e.getKey() + " --help exits 0\n" + r.describe());
+      assertTrue(r.out().contains("egotune " + e.getKey()),
+          "usage of " + e.getKey() + " names the command\n" + r.describe());
+      for (String opt : e.getValue()) {
+        assertTrue(r.out().contains(opt),
+            "egotune " + e.getKey() + " --help must mention " + opt + "\n" + r.describe());
+      }
+    }
+  }
+
+  @Test
+  void versionExitsZero() {
+    Run r = run("--version");
+    assertEquals(0, r.code(), "egotune --version exits 0\n" + r.describe());
+    assertTrue(r.out().startsWith("egotune "), "--version prints 'egotune <version>'\n" + r.describe());
+  }
+
+  @Test
+  void unknownOptionIsRejected() {
+    Run r = run("train", "--no-such-flag");
+    assertNotEquals(0, r.code(), "an unknown option must fail\n" + r.describe());
+    assertContains(r, "--no-such-flag", "the error names the unknown option");
+    Run top = run("--bogus");
+    assertNotEquals(0, top.code(), "an unknown top-level option must fail\n" + top.describe());
+  }
+
+  @Test
+  void unknownLayoutListsValidLayouts() {
+    Run r = run("generate", "--layout", "nope", "--out", tmp.resolve("x").toString());
+    assertEquals(2, r.code(), "an unknown layout is a user error (exit 2)\n" + r.describe());
+    assertContains(r, "nope", "the error names the bad layout");
+    for (String id : List.of("egomask-train", "egomask-bench", "ref-youtube-vos")) {
+      assertTrue(r.err().contains(id), "the error on stderr must list valid layout " + id + "\n" + r.describe());
+    }
+    assertFalse(Files.exists(tmp.resolve("x")), "nothing is written for an unknown layout");
+  }
+
+  @Test
+  void generateWritesEgoMaskTrainLayout() throws Exception {
+    Path out = tmp.resolve("ego");
+    Run r = run("generate", "--layout", "egomask-train", "--out", out.toString(),
+        "--videos", "3", "--frames", "4", "--size", "32");
+    assertEquals(0, r.code(), "generate succeeds\n" + r.describe());
+    Path meta = out.resolve("meta_expressions/train/meta_expressions.json");
+    assertTrue(Files.isRegularFile(meta), "generate must write " + meta + "\n" + r.describe());
+    assertTrue(Files.size(meta) > 2, "meta_expressions.json must not be empty");
+    assertTrue(r.out().contains("3 videos"), "generate reports the number of videos\n" + r.describe());
+  }
+
+  @Test
+  void generateIntoNonEmptyDirectoryFails() throws Exception {
+    Path out = tmp.resolve("full");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("keep.txt"), "x");
+    Run r = run("generate", "--layout", "egomask-train", "--out", out.toString(),
+        "--videos", "3", "--frames", "4", "--size", "32");
+    assertEquals(2, r.code(), "a non-empty output directory is a user error\n" + r.describe());
+    assertContains(r, out.toString(), "the error names the directory");
+  }
+
+  @Test
+  void printConfigShowsOverrides() {
+    Run r = run("train", "--print-config", "--steps", "7");
+    assertEquals(0, r.code(), "train --print-config exits 0\n" + r.describe());
+    assertTrue(r.out().lines().anyMatch(l -> l.trim().equals("steps: 7")),
+        "the printed YAML must contain 'steps: 7'\n" + r.describe());
+  }
+
+  @Test
+  void printConfigReadsConfigFileAndFlagsWin() throws Exception {
+    Path cfg = tmp.resolve("job.yaml");
+    Files.writeString(cfg, "train:\n  steps: 11\nspark:\n  workers: 3\n");
+    Run r = run("train", "--print-config", "--config", cfg.toString(), "--steps", "13");
+    assertEquals(0, r.code(), "train --print-config --config exits 0\n" + r.describe());
+    assertTrue(r.out().lines().anyMatch(l -> l.trim().equals("steps: 13")),
+        "the --steps flag must beat the file\n" + r.describe());
+    assertTrue(r.out().lines().anyMatch(l -> l.trim().equals("workers: 3")),
+        "spark.workers comes from the file\n" + r.describe());
+  }
+
+  @Test
+  void badMixIsAUserErrorNamingDataMix() {
+    Run r = run("train", "--mix", "a=0.5");
+    assertEquals(2, r.code(), "a mixture not summing to 1 is a user error (exit 2)\n" + r.describe());
+    assertTrue(r.err().contains("data.mix"), "the error on stderr must name data.mix\n" + r.describe());
+  }
+
+  @Test
+  void malformedMixIsAUserError() {
+    Run r = run("train", "--print-config", "--mix", "egomask-train");
+    assertEquals(2, r.code(), "a malformed --mix is a user error (exit 2)\n" + r.describe());
+    assertContains(r, "--mix", "the error names the flag");
+  }
+
+  @Test
+  void exportOfMissingCheckpointIsAUserError() {
+    Path missing = tmp.resolve("no-such-checkpoint");
+    Path out = tmp.resolve("export");
+    Run r = run("export", "--checkpoint", missing.toString(), "--out", out.toString());
+    assertEquals(2, r.code(), "exporting a missing checkpoint is a user error (exit 2)\n" + r.describe());
+    assertTrue(r.err().contains(missing.toString()), "the error names the checkpoint path\n" + r.describe());
+    assertTrue(r.err().contains("checkpoint"), "the error says what is missing\n" + r.describe());
+    assertFalse(Files.exists(out), "nothing is exported");
+  }
+}
