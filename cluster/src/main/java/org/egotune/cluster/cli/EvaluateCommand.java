@@ -12,14 +12,20 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.egotune.cluster.eval.CheckpointEvaluation;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
+import org.egotune.mixer.reader.EgoMaskPredictions;
 import org.egotune.mixer.record.ClipRecord;
+import org.egotune.trainer.eval.Evaluator;
 import org.egotune.trainer.metrics.MetricTable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code egotune evaluate}: the EgoMask table of a checkpoint on an EgoMask-layout benchmark. */
+/**
+ * {@code egotune evaluate}: the EgoMask table of a checkpoint, or of predictions another model wrote
+ * in the layout EgoMask's own scorer reads (no frames needed then).
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Score a checkpoint on an EgoMask-layout benchmark and print the EgoMask table.")
+    description = "Score a checkpoint, or predictions in EgoMask's layout, on an EgoMask-layout benchmark.")
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--benchmark", required = true, paramLabel = "DIR", description = "EgoMask benchmark root.")
   Path benchmark;
@@ -27,17 +33,43 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--split", defaultValue = "full", description = "short, medium, long or full (default ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A checkpoint directory (step-NNNNNNNN) or a checkpoint root (its latest is used).")
-  String checkpoint;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON (splits.<split>.{J,F,J&F,...}).")
+  /** What to score: exactly one of the two. */
+  static final class Source {
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "A checkpoint directory (step-NNNNNNNN) or a checkpoint root (its latest is used).")
+    String checkpoint;
+
+    @Option(names = "--predictions", paramLabel = "ROOT", description = "Predictions as ROOT/<split>/<video>/<exp_id>/<exp_id>-<obj_id>.json (frame -> COCO RLE).")
+    Path predictions;
+  }
+
+  @Option(names = "--write-predictions", paramLabel = "ROOT", description = "With --checkpoint: also write its predictions in EgoMask's layout under ROOT.")
+  Path writePredictions;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON: splits.<split>.{J, F, J&F, IoU_all, IoU_gold, IoU_gold_with_pred, T_precision, T_recall, T_f1, T_accuracy}.")
   Path json;
 
   @Override
   public Integer call() throws Exception {
-    List<ClipRecord> records = EgoMaskBenchReader.read(benchmark, split);
-    Map<String, MetricTable.Summary> table =
-        CheckpointEvaluation.evaluate(new Configuration(), checkpoint, records);
+    Map<String, MetricTable.Summary> table;
+    if (source.predictions != null) {
+      if (writePredictions != null) {
+        throw new IllegalArgumentException("--write-predictions needs --checkpoint, not --predictions");
+      }
+      if (!Files.isDirectory(source.predictions)) {
+        throw new IllegalArgumentException("--predictions " + source.predictions + " is not a directory");
+      }
+      List<ClipRecord> records = EgoMaskBenchReader.readAnnotations(benchmark, split);
+      table = Evaluator.score(records, r -> EgoMaskPredictions.read(source.predictions, r));
+    } else {
+      List<ClipRecord> records = EgoMaskBenchReader.read(benchmark, split);
+      table = CheckpointEvaluation.evaluate(new Configuration(), source.checkpoint, records, writePredictions);
+      if (writePredictions != null) {
+        System.out.println("predictions written under " + writePredictions.toAbsolutePath());
+      }
+    }
     System.out.print(MetricTable.toMarkdown(table));
     if (json != null) {
       ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

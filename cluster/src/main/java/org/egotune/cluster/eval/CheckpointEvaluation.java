@@ -40,6 +40,12 @@ public final class CheckpointEvaluation {
   /** Scores the checkpoint at {@code dirOrRoot} on {@code records}, by split. */
   public static Map<String, MetricTable.Summary> evaluate(
       Configuration conf, String dirOrRoot, List<ClipRecord> records) {
+    return evaluate(conf, dirOrRoot, records, null);
+  }
+
+  /** As above; also writes the predictions in EgoMask's layout under {@code writePredictions}. */
+  public static Map<String, MetricTable.Summary> evaluate(
+      Configuration conf, String dirOrRoot, List<ClipRecord> records, java.nio.file.Path writePredictions) {
     Path ckpt = resolve(conf, dirOrRoot);
     CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
     try {
@@ -47,7 +53,8 @@ public final class CheckpointEvaluation {
       TrainConfig tc = JSON.treeToValue(c.meta().path("config").path("train"), TrainConfig.class);
       SegModel model = SegModel.build(mc);
       model.params().assign(model.sameDiff(), c.params());
-      return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold()).evaluate(model, records);
+      return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold())
+          .evaluate(model, records, writePredictions);
     } catch (IOException e) {
       throw new IllegalStateException(ckpt + "/meta.json: config does not describe a model: " + e.getMessage(), e);
     }

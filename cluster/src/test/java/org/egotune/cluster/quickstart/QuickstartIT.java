@@ -45,5 +45,33 @@ class QuickstartIT {
     assertTrue(Files.exists(Path.of(r.checkpoint().replaceFirst("^file:", "")).resolve("meta.json")));
     assertTrue(Files.exists(out.resolve("shards/egomask-train/manifest.json")));
     assertTrue(Files.exists(out.resolve("raw/egomask-bench/subset/short/meta_expressions.json")));
+
+    // evaluate: the checkpoint's table, its predictions written in EgoMask's layout, and the same
+    // predictions scored again without any frame on disk give the same numbers.
+    Path bench = out.resolve("raw/egomask-bench");
+    Path preds = tmp.resolve("preds");
+    Path j1 = tmp.resolve("ckpt.json");
+    Path j2 = tmp.resolve("preds.json");
+    assertEquals(0, org.egotune.cluster.cli.EgoTuneCli.execute("evaluate", "--benchmark", bench.toString(),
+        "--split", "full", "--checkpoint", out.resolve("checkpoints").toString(),
+        "--write-predictions", preds.toString(), "--json", j1.toString()));
+    deleteTree(bench.resolve("JPEGImages"));
+    assertEquals(0, org.egotune.cluster.cli.EgoTuneCli.execute("evaluate", "--benchmark", bench.toString(),
+        "--split", "full", "--predictions", preds.toString(), "--json", j2.toString()));
+    ObjectMapper om = new ObjectMapper();
+    JsonNode a = om.readTree(j1.toFile());
+    JsonNode b = om.readTree(j2.toFile());
+    assertEquals(a, b, "scoring written predictions must reproduce the checkpoint's table");
+    for (String split : new String[] {"short", "medium", "long", "full"}) {
+      assertEquals(r.trained().get(split).iouGoldWithPred(),
+          a.path("splits").path(split).path("IoU_gold_with_pred").asDouble(), 1e-9, split);
+    }
+    assertTrue(a.path("splits").path("full").has("J&F"));
+  }
+
+  private static void deleteTree(Path p) throws java.io.IOException {
+    try (var s = Files.walk(p)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+    }
   }
 }

@@ -42,10 +42,29 @@ public final class EgoMaskBenchReader {
    * @throws DatasetFormatException naming the file, key and expectation of the first problem found
    */
   public static List<ClipRecord> read(Path root, String split) throws DatasetFormatException {
+    return read(root, split, true);
+  }
+
+  /**
+   * Like {@link #read} but without touching the frames: only {@code subset/} and
+   * {@code annotations/} need to exist, which is all that scoring another model's predictions needs.
+   * Frame files are reported where they would be; the frame size comes from the first mask of the
+   * video's annotations.
+   *
+   * @throws DatasetFormatException also when no annotation of a video holds a mask, so that its
+   *     frame size cannot be known without the frames
+   */
+  public static List<ClipRecord> readAnnotations(Path root, String split)
+      throws DatasetFormatException {
+    return read(root, split, false);
+  }
+
+  private static List<ClipRecord> read(Path root, String split, boolean withFrames)
+      throws DatasetFormatException {
     if (FULL.equals(split)) {
       List<ClipRecord> all = new ArrayList<>();
       for (String s : SPLITS) {
-        all.addAll(readSplit(root, s));
+        all.addAll(readSplit(root, s, withFrames));
       }
       return all;
     }
@@ -53,7 +72,7 @@ public final class EgoMaskBenchReader {
       throw new IllegalArgumentException(
           "unknown EgoMask split '" + split + "', expected one of short, medium, long, full");
     }
-    return readSplit(root, split);
+    return readSplit(root, split, withFrames);
   }
 
   /**
@@ -69,7 +88,7 @@ public final class EgoMaskBenchReader {
     return i > 0 ? video.substring(0, i) : video;
   }
 
-  private static List<ClipRecord> readSplit(Path root, String split)
+  private static List<ClipRecord> readSplit(Path root, String split, boolean withFrames)
       throws DatasetFormatException {
     Path metaFile = root.resolve("subset").resolve(split).resolve("meta_expressions.json");
     Path framesRoot =
@@ -79,10 +98,19 @@ public final class EgoMaskBenchReader {
     for (ReaderSupport.MetaVideo v : ReaderSupport.readMeta(metaFile)) {
       String clip = rawClip(split, v.video());
       List<String> frames = v.frames();
-      List<String> files =
-          ReaderSupport.toStrings(
-              ReaderSupport.frameFiles(framesRoot.resolve(clip), v.video(), frames));
-      int[] hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      List<String> files;
+      int[] hw;
+      if (withFrames) {
+        files = ReaderSupport.toStrings(
+            ReaderSupport.frameFiles(framesRoot.resolve(clip), v.video(), frames));
+        hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      } else {
+        files = new ArrayList<>(frames.size());
+        for (String f : frames) {
+          files.add(framesRoot.resolve(clip).resolve(f + ".jpg").toString());
+        }
+        hw = sizeFromAnnotations(root, clip, v);
+      }
       // expressions of one object share its annotation file: parse it once
       Map<String, Annotation> perObject = new HashMap<>();
       for (ReaderSupport.Expression e : v.expressions()) {
@@ -97,6 +125,28 @@ public final class EgoMaskBenchReader {
       }
     }
     return records;
+  }
+
+  /** The [height, width] of the first mask found in any of the video's annotation files. */
+  private static int[] sizeFromAnnotations(Path root, String clip, ReaderSupport.MetaVideo v)
+      throws DatasetFormatException {
+    for (ReaderSupport.Expression e : v.expressions()) {
+      Path file = root.resolve("annotations").resolve(clip).resolve(e.objId() + ".json");
+      if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      JsonNode dict = ReaderSupport.requireObject(ReaderSupport.readJson(file), file, "(root)");
+      for (JsonNode m : dict) {
+        JsonNode size = m.get("size");
+        if (size != null && size.isArray() && size.size() == 2 && size.get(0).canConvertToInt()
+            && size.get(1).canConvertToInt() && size.get(0).asInt() > 0 && size.get(1).asInt() > 0) {
+          return new int[] {size.get(0).asInt(), size.get(1).asInt()};
+        }
+      }
+    }
+    throw new DatasetFormatException(root.resolve("annotations").resolve(clip) + ": video "
+        + v.video() + " has no mask in any annotation file, so its frame size is unknown without"
+        + " its frames");
   }
 
   /** One object's ground truth: masks aligned with the frames (nulls allowed), annotated keys. */

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.egotune.mixer.mask.Mask;
 import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.reader.EgoMaskPredictions;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.shard.FrameFiles;
 import org.egotune.model.SegModel;
@@ -43,13 +44,49 @@ public final class Evaluator {
     this.presenceThreshold = presenceThreshold;
   }
 
+  /** Where the predicted masks of a record come from: a model, or files another model wrote. */
+  @FunctionalInterface
+  public interface Predictions {
+    /** Frame name to predicted mask (only frames where the target is predicted; null = empty). */
+    Map<String, Rle> of(ClipRecord record) throws IOException;
+  }
+
   /** Split name to summary, in the order short, medium, long, full (those present). */
   public Map<String, MetricTable.Summary> evaluate(SegModel model, List<ClipRecord> records) {
+    return evaluate(model, records, null);
+  }
+
+  /**
+   * Scores {@code model}; when {@code writePredictions} is set, also writes its predictions there in
+   * the layout EgoMask's scorer reads (see {@link EgoMaskPredictions}).
+   */
+  public Map<String, MetricTable.Summary> evaluate(
+      SegModel model, List<ClipRecord> records, java.nio.file.Path writePredictions) {
+    return score(records, r -> {
+      Map<String, Rle> pred = new LinkedHashMap<>();
+      predict(model, r).forEach((k, v) -> pred.put(k, Rle.encode(v)));
+      if (writePredictions != null) {
+        EgoMaskPredictions.write(writePredictions, r, pred);
+      }
+      return pred;
+    });
+  }
+
+  /**
+   * Scores predictions against the records' ground truth with the EgoMask rules, uniformly per
+   * expression, grouped by split ({@code full} added when several splits are present).
+   */
+  public static Map<String, MetricTable.Summary> score(List<ClipRecord> records, Predictions predictions) {
     Map<String, MetricTable> bySplit = new TreeMap<>(Evaluator::splitOrder);
     MetricTable all = new MetricTable();
     int done = 0;
     for (ClipRecord r : records) {
-      Map<String, Mask> pred = predict(model, r);
+      Map<String, Rle> pred;
+      try {
+        pred = predictions.of(r);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
       Map<String, Rle> gold = new HashMap<>();
       for (int i = 0; i < r.frameNames().size(); i++) {
         String f = r.frameNames().get(i);
@@ -57,15 +94,12 @@ public final class Evaluator {
           gold.put(f, r.masks().get(i));
         }
       }
-      Map<String, Rle> predRle = new HashMap<>();
-      pred.forEach((k, v) -> predRle.put(k, Rle.encode(v)));
-      var score = EgoMaskScorer.scoreRle(r.frameNames(), gold, predRle, r.height(), r.width());
-      String split = splitOf(r);
-      bySplit.computeIfAbsent(split, s -> new MetricTable()).add(score);
+      var score = EgoMaskScorer.scoreRle(r.frameNames(), gold, pred, r.height(), r.width());
+      bySplit.computeIfAbsent(EgoMaskPredictions.splitOf(r), s -> new MetricTable()).add(score);
       all.add(score);
       done++;
       if (done % 50 == 0) {
-        LOG.info("evaluated {}/{} expressions", done, records.size());
+        LOG.info("scored {}/{} expressions", done, records.size());
       }
     }
     Map<String, MetricTable.Summary> out = new LinkedHashMap<>();
@@ -113,12 +147,6 @@ public final class Evaluator {
       }
     }
     return pred;
-  }
-
-  static String splitOf(ClipRecord r) {
-    String src = r.source();
-    int slash = src.lastIndexOf('/');
-    return slash >= 0 ? src.substring(slash + 1) : src;
   }
 
   private static int splitOrder(String a, String b) {
