@@ -18,6 +18,10 @@ package org.egotune.trainer.config;
  * @param presenceWeight weight of the presence (object-score) cross-entropy
  * @param maskThreshold probability above which a pixel is predicted foreground
  * @param presenceThreshold probability above which the target is predicted present in a frame
+ * @param warmupSteps optimizer steps of linear learning-rate warm-up (0: none; at most
+ *     {@code steps} are used)
+ * @param finalLrRatio learning rate at the last step, as a fraction of {@code learningRate}, reached
+ *     along a half cosine after the warm-up (1: constant rate)
  */
 public record TrainConfig(
     long seed,
@@ -32,8 +36,18 @@ public record TrainConfig(
     double diceWeight,
     double presenceWeight,
     double maskThreshold,
-    double presenceThreshold)
+    double presenceThreshold,
+    int warmupSteps,
+    double finalLrRatio)
     implements java.io.Serializable {
+
+  /** Without a schedule (constant learning rate), for callers that predate it. */
+  public TrainConfig(long seed, int steps, int batchSize, int framesPerSample, double learningRate,
+      double weightDecay, double beta1, double beta2, double maskBceWeight, double diceWeight,
+      double presenceWeight, double maskThreshold, double presenceThreshold) {
+    this(seed, steps, batchSize, framesPerSample, learningRate, weightDecay, beta1, beta2,
+        maskBceWeight, diceWeight, presenceWeight, maskThreshold, presenceThreshold, 0, 1.0);
+  }
 
   public TrainConfig {
     positive("train.steps", steps);
@@ -53,23 +67,33 @@ public record TrainConfig(
     }
     unitOpen("train.maskThreshold", maskThreshold);
     unitOpen("train.presenceThreshold", presenceThreshold);
+    if (warmupSteps < 0) {
+      throw new IllegalArgumentException("train.warmupSteps must be >= 0, found " + warmupSteps);
+    }
+    if (!(finalLrRatio >= 0 && finalLrRatio <= 1)) {
+      throw new IllegalArgumentException("train.finalLrRatio must be in [0, 1], found " + finalLrRatio);
+    }
   }
 
   /** Defaults for the embedded {@code tiny} preset. */
   public static TrainConfig defaults() {
-    return new TrainConfig(42L, 300, 4, 4, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+    // A short warm-up, then constant: on the tiny preset a cosine decay to 0.1 at this budget
+    // ended lower (IoU_gold_with_pred 32.6 vs 52.7 on the quickstart, measured 2026-11-23).
+    return new TrainConfig(42L, 300, 4, 4, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5, 10, 1.0);
   }
 
   /** A copy with another step count. */
   public TrainConfig withSteps(int newSteps) {
     return new TrainConfig(seed, newSteps, batchSize, framesPerSample, learningRate, weightDecay,
-        beta1, beta2, maskBceWeight, diceWeight, presenceWeight, maskThreshold, presenceThreshold);
+        beta1, beta2, maskBceWeight, diceWeight, presenceWeight, maskThreshold, presenceThreshold,
+        warmupSteps, finalLrRatio);
   }
 
   /** A copy with another seed. */
   public TrainConfig withSeed(long newSeed) {
     return new TrainConfig(newSeed, steps, batchSize, framesPerSample, learningRate, weightDecay,
-        beta1, beta2, maskBceWeight, diceWeight, presenceWeight, maskThreshold, presenceThreshold);
+        beta1, beta2, maskBceWeight, diceWeight, presenceWeight, maskThreshold, presenceThreshold,
+        warmupSteps, finalLrRatio);
   }
 
   private static void positive(String field, int v) {

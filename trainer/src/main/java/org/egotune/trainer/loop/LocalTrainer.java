@@ -7,6 +7,7 @@ import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.egotune.trainer.loss.SegLoss;
+import org.egotune.trainer.optim.WarmupCosineSchedule;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +29,7 @@ public final class LocalTrainer {
     this.config = config;
     SegLoss.attach(model, config);
     TrainingConfig tc = TrainingConfig.builder()
-        .updater(new Adam(config.learningRate(), config.beta1(), config.beta2(), 1e-8))
+        .updater(adamW(config))
         // applyLR=true makes the decay decoupled and scaled by the learning rate: AdamW.
         .weightDecay(config.weightDecay(), true)
         .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
@@ -37,6 +38,15 @@ public final class LocalTrainer {
     model.sameDiff().setTrainingConfig(tc);
     initializeOptimizerState(model.sameDiff());
     createGradientGraphQuietly(model.sameDiff());
+  }
+
+  private static Adam adamW(TrainConfig c) {
+    Adam adam = new Adam(new WarmupCosineSchedule(
+        c.learningRate(), Math.min(c.warmupSteps(), c.steps()), c.steps(), c.finalLrRatio()));
+    adam.setBeta1(c.beta1());
+    adam.setBeta2(c.beta2());
+    adam.setEpsilon(1e-8);
+    return adam;
   }
 
   public SegModel model() {
