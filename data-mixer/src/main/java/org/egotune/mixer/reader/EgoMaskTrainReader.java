@@ -95,7 +95,7 @@ public final class EgoMaskTrainReader {
         }
         List<Rle> masks = decoded.get(e.objId());
         if (masks == null) {
-          masks = decodeList(list, maskFile, key, frames, hw);
+          masks = ReaderSupport.rleList(list, maskFile, key, frames, hw);
           decoded.put(e.objId(), masks);
         }
         Set<String> annotated = new LinkedHashSet<>();
@@ -119,30 +119,6 @@ public final class EgoMaskTrainReader {
       LOG.info("{}: skipped {} expression(s) whose object is null in every frame", root, skipped);
     }
     return new Result(records, skipped);
-  }
-
-  private static List<Rle> decodeList(
-      JsonNode list, Path maskFile, String key, List<String> frames, int[] hw)
-      throws DatasetFormatException {
-    if (!list.isArray()) {
-      throw new DatasetFormatException(
-          maskFile + ": " + key + ": expected a list of per-frame masks, found " + list.getNodeType());
-    }
-    if (list.size() != frames.size()) {
-      throw new DatasetFormatException(
-          maskFile + ": " + key + ": has " + list.size() + " entries, expected one per frame ("
-              + frames.size() + ")");
-    }
-    List<Rle> out = new ArrayList<>(frames.size());
-    for (int i = 0; i < frames.size(); i++) {
-      JsonNode m = list.get(i);
-      out.add(
-          m.isNull()
-              ? null
-              : ReaderSupport.parseRle(m, maskFile, key + "[" + i + "] (frame " + frames.get(i) + ")",
-                  hw[0], hw[1]));
-    }
-    return out;
   }
 
   /** mask_dict.json as video -> obj_id -> per-frame list (still JSON: decoded on demand). */
