@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,22 +26,6 @@ public final class MevisReader {
 
   private MevisReader() {}
 
-  /**
-   * What one read produced.
-   *
-   * @param records the expressions whose target has a mask in at least one frame
-   * @param skippedAllNull expressions skipped because every anno_id is null in every frame (the
-   *     count is also logged at INFO)
-   */
-  public record Result(List<ClipRecord> records, int skippedAllNull) {
-    public Result {
-      records = List.copyOf(records);
-      if (skippedAllNull < 0) {
-        throw new IllegalArgumentException("skippedAllNull must be >= 0, found " + skippedAllNull);
-      }
-    }
-  }
-
   /** Reads the records of a MeViS root (see {@link #readWithStats(Path)}). */
   public static List<ClipRecord> read(Path root) throws DatasetFormatException {
     return readWithStats(root).records();
@@ -57,7 +40,7 @@ public final class MevisReader {
    *
    * @throws DatasetFormatException naming the file, key and expectation of the first problem found
    */
-  public static Result readWithStats(Path root) throws DatasetFormatException {
+  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
     Path metaFile = root.resolve("train/meta_expressions.json");
     Path maskFile = root.resolve("train/mask_dict.json");
     Path framesRoot = root.resolve("train/JPEGImages");
@@ -108,12 +91,7 @@ public final class MevisReader {
             }
           }
         }
-        Set<String> annotated = new LinkedHashSet<>();
-        for (int t = 0; t < frames.size(); t++) {
-          if (target.get(t) != null) {
-            annotated.add(frames.get(t));
-          }
-        }
+        Set<String> annotated = ReaderSupport.nonNullFrames(frames, target);
         if (annotated.isEmpty()) {
           skipped++;
           LOG.debug("video {} expression {}: anno_ids {} are null in every frame; skipped",
@@ -130,7 +108,7 @@ public final class MevisReader {
     if (skipped > 0) {
       LOG.info("{}: skipped {} expression(s) whose target is null in every frame", root, skipped);
     }
-    return new Result(records, skipped);
+    return new ReadResult(records, skipped);
   }
 
   /** A non-empty JSON array of integers, field {@code key} of the expression. */

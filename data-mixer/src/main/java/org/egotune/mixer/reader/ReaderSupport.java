@@ -265,6 +265,20 @@ final class ReaderSupport {
   }
 
   /**
+   * The frames whose mask is not null, in frame order: the annotated frames of a layout whose
+   * ground truth is one list entry per frame, where null means "no annotation".
+   */
+  static java.util.Set<String> nonNullFrames(List<String> frames, List<Rle> masks) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < frames.size(); i++) {
+      if (masks.get(i) != null) {
+        out.add(frames.get(i));
+      }
+    }
+    return out;
+  }
+
+  /**
    * A {@code mask_dict} value: one COCO RLE or null per frame, aligned with {@code frames}.
    *
    * @param key the dict key, as it should appear in error messages

@@ -1,7 +1,6 @@
 package org.egotune.mixer.reader;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.egotune.mixer.reader.ReaderAssertions.assertFails;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,7 +15,6 @@ import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,13 +29,6 @@ class HostileInputTest {
 
   private void generate(Layout layout) throws IOException {
     SyntheticDatasets.generate(new SynthConfig(layout, 9, 3, 4, 40, 40), root);
-  }
-
-  private static void assertFails(Executable read, String... parts) {
-    DatasetFormatException e = assertThrows(DatasetFormatException.class, read);
-    for (String p : parts) {
-      assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
-    }
   }
 
   private Path ytvosMeta() {

@@ -1,5 +1,6 @@
 package org.egotune.mixer.reader;
 
+import static org.egotune.mixer.reader.ReaderAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,12 +46,6 @@ class MevisReaderTest {
     ObjectNode m = (ObjectNode) JSON.readTree(meta.toFile());
     edit.accept((ObjectNode) m.at("/videos/" + video + "/expressions/" + expId));
     JSON.writeValue(meta.toFile(), m);
-  }
-
-  private static void assertMessage(Exception e, String... parts) {
-    for (String p : parts) {
-      assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
-    }
   }
 
   private DatasetFormatException failure() {
@@ -106,7 +101,7 @@ class MevisReaderTest {
     }
     JSON.writeValue(dict.toFile(), d);
     editExpression("mevis_0001", "0", e -> e.putArray("anno_id").add(99));
-    MevisReader.Result res = MevisReader.readWithStats(root);
+    ReadResult res = MevisReader.readWithStats(root);
     assertEquals(1, res.skippedAllNull());
     assertEquals(before - 1, res.records().size());
   }

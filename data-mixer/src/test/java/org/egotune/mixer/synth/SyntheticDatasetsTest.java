@@ -24,6 +24,7 @@ import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.EgoMaskTrainReader;
 import org.egotune.mixer.reader.MevisReader;
+import org.egotune.mixer.reader.ReadResult;
 import org.egotune.mixer.reader.RefYoutubeVosReader;
 import org.egotune.mixer.record.ClipRecord;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class SyntheticDatasetsTest {
     assertTrue(Files.isRegularFile(tmp.resolve("train/meta.json")));
     assertTrue(Files.isRegularFile(tmp.resolve("train/JPEGImages/ego_0000/00025.jpg")));
 
-    EgoMaskTrainReader.Result res = EgoMaskTrainReader.readWithStats(tmp);
+    ReadResult res = EgoMaskTrainReader.readWithStats(tmp);
     assertEquals(0, res.skippedAllNull());
     List<ClipRecord> recs = res.records();
     assertEquals(s.expressions(), recs.size());
@@ -240,7 +241,7 @@ class SyntheticDatasetsTest {
     assertTrue(Files.isRegularFile(tmp.resolve("train/meta_expressions.json")));
     // videos 0 and 2 get one extra two-object expression each
     assertEquals(s.objects() + 2, s.expressions());
-    MevisReader.Result res = MevisReader.readWithStats(tmp);
+    ReadResult res = MevisReader.readWithStats(tmp);
     assertEquals(0, res.skippedAllNull());
     List<ClipRecord> recs = res.records();
     assertEquals(s.expressions(), recs.size());
