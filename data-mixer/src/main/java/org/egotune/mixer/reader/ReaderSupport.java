@@ -1,6 +1,8 @@
 package org.egotune.mixer.reader;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -24,8 +29,8 @@ final class ReaderSupport {
    */
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /**
    * Expression ids and frame names: numeric ids compare as numbers ("2" before "10"), and numbers
@@ -268,8 +273,8 @@ final class ReaderSupport {
    * The frames whose mask is not null, in frame order: the annotated frames of a layout whose
    * ground truth is one list entry per frame, where null means "no annotation".
    */
-  static java.util.Set<String> nonNullFrames(List<String> frames, List<Rle> masks) {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+  static Set<String> nonNullFrames(List<String> frames, List<Rle> masks) {
+    Set<String> out = new LinkedHashSet<>();
     for (int i = 0; i < frames.size(); i++) {
       if (masks.get(i) != null) {
         out.add(frames.get(i));
@@ -346,7 +351,7 @@ final class ReaderSupport {
       for (int i = 0; i < frames.size(); i++) {
         safeName(frames.get(i), file, vWhere + ".frames[" + i + "]");
       }
-      if (new java.util.HashSet<>(frames).size() != frames.size()) {
+      if (new HashSet<>(frames).size() != frames.size()) {
         throw new DatasetFormatException(
             file + ": " + vWhere + ".frames: a frame name is listed twice (expected distinct names)");
       }
