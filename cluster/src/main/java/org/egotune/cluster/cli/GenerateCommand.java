@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code egotune generate}: writes a synthetic dataset in a native layout. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Write a synthetic dataset in a native layout (egomask-train, egomask-bench, ref-youtube-vos).")
+    description = "Write a synthetic dataset in a native layout (egomask-train, egomask-bench, ref-youtube-vos, mevis, ref-davis).")
 final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--layout", required = true, description = "egomask-train, egomask-bench or ref-youtube-vos.")
+  @Option(names = "--layout", required = true, description = "egomask-train, egomask-bench, ref-youtube-vos, mevis or ref-davis.")
   String layout;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must be empty or absent).")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "prepare", mixinStandardHelpOptions = true,
     description = "Convert a dataset in its native layout into self-contained Parquet shards (a Spark job).")
 final class PrepareCommand implements Callable<Integer> {
-  @Option(names = "--layout", required = true, description = "egomask-train, ref-youtube-vos or ref-davis.")
+  @Option(names = "--layout", required = true, description = "egomask-train, mevis, ref-youtube-vos or ref-davis.")
   String layout;
 
   @Option(names = "--input", required = true, paramLabel = "DIR", description = "Dataset root in that layout.")

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.mixer.reader.EgoMaskTrainReader;
+import org.egotune.mixer.reader.MevisReader;
 import org.egotune.mixer.reader.RefYoutubeVosReader;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.record.Sample;
@@ -31,7 +32,7 @@ public final class PrepareJob {
   private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
 
   /** Layouts {@code prepare} converts into training shards. */
-  public static final List<String> LAYOUTS = List.of("egomask-train", "ref-youtube-vos", "ref-davis");
+  public static final List<String> LAYOUTS = List.of("egomask-train", "ref-youtube-vos", "ref-davis", "mevis");
 
   /** What was written. */
   public record Result(String source, Path dir, long samples, int shards) {}
@@ -100,6 +101,7 @@ public final class PrepareJob {
     return switch (layout) {
       case "egomask-train" -> EgoMaskTrainReader.read(input);
       case "ref-youtube-vos", "ref-davis" -> RefYoutubeVosReader.read(input, name);
+      case "mevis" -> MevisReader.read(input);
       default -> throw new IllegalArgumentException(
           "--layout must be one of " + LAYOUTS + " for prepare, found " + layout);
     };

@@ -88,6 +88,92 @@ public record Rle(int height, int width, int[] counts) implements java.io.Serial
     return a;
   }
 
+  /** |A and B|, computed by merging the two run lists (no decoding); sizes must match. */
+  public static long intersectionArea(Rle a, Rle b) {
+    return areaOf(merge(a, b, false));
+  }
+
+  /** |A or B|, computed on the runs; sizes must match. */
+  public static long unionArea(Rle a, Rle b) {
+    return a.area() + b.area() - intersectionArea(a, b);
+  }
+
+  /**
+   * Intersection over union as pycocotools' {@code iou} computes it for a non-crowd pair:
+   * {@code |A and B| / |A or B|}, and 0 when the intersection is empty, so two empty masks score 0
+   * (pycocotools' bounding-box pre-check and its {@code if (i == 0) u = 1} both give 0 there). The
+   * EgoMask scorer's "both empty scores 1" is a scoring rule applied on top, not part of this.
+   *
+   * @throws IllegalArgumentException if the sizes differ (pycocotools returns -1 there)
+   */
+  public static double iou(Rle a, Rle b) {
+    long i = intersectionArea(a, b);
+    if (i == 0) {
+      return 0.0;
+    }
+    return (double) i / (double) (a.area() + b.area() - i);
+  }
+
+  /** The pixel-wise OR of two masks, merged run by run; equals {@code encode} of the decoded OR. */
+  public static Rle union(Rle a, Rle b) {
+    return new Rle(a.height, a.width, merge(a, b, true));
+  }
+
+  private static long areaOf(int[] runs) {
+    long s = 0;
+    for (int i = 1; i < runs.length; i += 2) {
+      s += runs[i];
+    }
+    return s;
+  }
+
+  /**
+   * Runs of {@code a OR b} ({@code or}) or {@code a AND b}, in canonical form: starting with 0s and
+   * no empty run after the first, exactly what {@link #encode} gives for the decoded result.
+   */
+  private static int[] merge(Rle a, Rle b, boolean or) {
+    if (a.height != b.height || a.width != b.width) {
+      throw new IllegalArgumentException(
+          "RLE sizes differ: " + a.height + "x" + a.width + " vs " + b.height + "x" + b.width);
+    }
+    int[] out = new int[a.counts.length + b.counts.length + 1];
+    int n = 0;
+    int ia = 0;
+    int ib = 0;
+    long ca = a.counts[0];
+    long cb = b.counts[0];
+    boolean va = false;
+    boolean vb = false;
+    boolean cur = false;
+    long run = 0;
+    while (true) {
+      // zero-length runs are legal anywhere in a counts list: step over them, flipping the value
+      while (ca == 0 && ia + 1 < a.counts.length) {
+        ca = a.counts[++ia];
+        va = !va;
+      }
+      while (cb == 0 && ib + 1 < b.counts.length) {
+        cb = b.counts[++ib];
+        vb = !vb;
+      }
+      if (ca == 0 || cb == 0) {
+        break; // both totals are height*width, so both lists end here
+      }
+      long c = Math.min(ca, cb);
+      boolean v = or ? va || vb : va && vb;
+      if (v != cur) {
+        out[n++] = (int) run;
+        run = 0;
+        cur = v;
+      }
+      run += c;
+      ca -= c;
+      cb -= c;
+    }
+    out[n++] = (int) run;
+    return Arrays.copyOf(out, n);
+  }
+
   /** The compressed string form (pycocotools {@code rleToString}). */
   public String toCompressedString() {
     StringBuilder s = new StringBuilder(counts.length * 2);

@@ -116,7 +116,7 @@ public final class EgoMaskBenchReader {
       for (ReaderSupport.Expression e : v.expressions()) {
         Annotation a = perObject.get(e.objId());
         if (a == null) {
-          a = readAnnotation(root, clip, v.video(), e, frames, hw);
+          a = readAnnotation(root, metaFile, clip, v.video(), e, frames, hw);
           perObject.put(e.objId(), a);
         }
         records.add(
@@ -153,9 +153,11 @@ public final class EgoMaskBenchReader {
   private record Annotation(List<Rle> masks, Set<String> annotated) {}
 
   private static Annotation readAnnotation(
-      Path root, String clip, String video, ReaderSupport.Expression e, List<String> frames,
-      int[] hw) throws DatasetFormatException {
-    Path file = root.resolve("annotations").resolve(clip).resolve(e.objId() + ".json");
+      Path root, Path metaFile, String clip, String video, ReaderSupport.Expression e,
+      List<String> frames, int[] hw) throws DatasetFormatException {
+    // obj_id becomes a file name: it must not climb out of the annotations directory
+    String objFile = ReaderSupport.safeName(e.objId(), metaFile, e.where() + ".obj_id") + ".json";
+    Path file = root.resolve("annotations").resolve(clip).resolve(objFile);
     if (!Files.isRegularFile(file)) {
       throw new DatasetFormatException(
           file + ": annotation file not found (video " + video + ", expression " + e.expId()

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,22 +39,6 @@ public final class EgoMaskTrainReader {
 
   private EgoMaskTrainReader() {}
 
-  /**
-   * What one read produced.
-   *
-   * @param records the expressions whose object has a mask in at least one frame
-   * @param skippedAllNull expressions skipped because their object is null in every frame (the
-   *     released recipes skip these too; the count is also logged at INFO)
-   */
-  public record Result(List<ClipRecord> records, int skippedAllNull) {
-    public Result {
-      records = List.copyOf(records);
-      if (skippedAllNull < 0) {
-        throw new IllegalArgumentException("skippedAllNull must be >= 0, found " + skippedAllNull);
-      }
-    }
-  }
-
   /** Reads the records of an EgoMask-Train root (see {@link #readWithStats(Path)}). */
   public static List<ClipRecord> read(Path root) throws DatasetFormatException {
     return readWithStats(root).records();
@@ -67,7 +50,7 @@ public final class EgoMaskTrainReader {
    *
    * @throws DatasetFormatException naming the file, key and expectation of the first problem found
    */
-  public static Result readWithStats(Path root) throws DatasetFormatException {
+  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
     Path metaFile = root.resolve("meta_expressions/train/meta_expressions.json");
     Path maskFile = root.resolve("train/mask_dict.json");
     Path framesRoot = root.resolve("train/JPEGImages");
@@ -95,15 +78,10 @@ public final class EgoMaskTrainReader {
         }
         List<Rle> masks = decoded.get(e.objId());
         if (masks == null) {
-          masks = decodeList(list, maskFile, key, frames, hw);
+          masks = ReaderSupport.rleList(list, maskFile, key, frames, hw);
           decoded.put(e.objId(), masks);
         }
-        Set<String> annotated = new LinkedHashSet<>();
-        for (int i = 0; i < frames.size(); i++) {
-          if (masks.get(i) != null) {
-            annotated.add(frames.get(i));
-          }
-        }
+        Set<String> annotated = ReaderSupport.nonNullFrames(frames, masks);
         if (annotated.isEmpty()) {
           skipped++;
           LOG.debug("video {} expression {}: object {} is null in every frame; skipped",
@@ -118,31 +96,7 @@ public final class EgoMaskTrainReader {
     if (skipped > 0) {
       LOG.info("{}: skipped {} expression(s) whose object is null in every frame", root, skipped);
     }
-    return new Result(records, skipped);
-  }
-
-  private static List<Rle> decodeList(
-      JsonNode list, Path maskFile, String key, List<String> frames, int[] hw)
-      throws DatasetFormatException {
-    if (!list.isArray()) {
-      throw new DatasetFormatException(
-          maskFile + ": " + key + ": expected a list of per-frame masks, found " + list.getNodeType());
-    }
-    if (list.size() != frames.size()) {
-      throw new DatasetFormatException(
-          maskFile + ": " + key + ": has " + list.size() + " entries, expected one per frame ("
-              + frames.size() + ")");
-    }
-    List<Rle> out = new ArrayList<>(frames.size());
-    for (int i = 0; i < frames.size(); i++) {
-      JsonNode m = list.get(i);
-      out.add(
-          m.isNull()
-              ? null
-              : ReaderSupport.parseRle(m, maskFile, key + "[" + i + "] (frame " + frames.get(i) + ")",
-                  hw[0], hw[1]));
-    }
-    return out;
+    return new ReadResult(records, skipped);
   }
 
   /** mask_dict.json as video -> obj_id -> per-frame list (still JSON: decoded on demand). */

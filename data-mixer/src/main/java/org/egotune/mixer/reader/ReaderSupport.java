@@ -1,6 +1,8 @@
 package org.egotune.mixer.reader;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -18,7 +23,14 @@ import org.egotune.mixer.mask.Rle;
 /** Helpers shared by the readers: JSON with located errors, frame files, COCO RLE nodes. */
 final class ReaderSupport {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Strict where the defaults are lenient: trailing garbage after the root value (a concatenated or
+   * half-overwritten file) and duplicate keys (which silently keep the last) are errors.
+   */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /**
    * Expression ids and frame names: numeric ids compare as numbers ("2" before "10"), and numbers
@@ -64,7 +76,11 @@ final class ReaderSupport {
       throw new DatasetFormatException(file + ": file not found");
     }
     try {
-      return MAPPER.readTree(file.toFile());
+      JsonNode n = MAPPER.readTree(file.toFile());
+      if (n == null || n.isMissingNode()) {
+        throw new DatasetFormatException(file + ": empty file (expected a JSON document)");
+      }
+      return n;
     } catch (JsonProcessingException e) {
       throw new DatasetFormatException(
           file + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
@@ -86,6 +102,25 @@ final class ReaderSupport {
           file + ": " + where + ": expected an object, found " + node.getNodeType());
     }
     return node;
+  }
+
+  /**
+   * A video, frame or object name that becomes one path segment under the dataset root: anything
+   * that could climb out of it or into a subdirectory ({@code ..}, {@code /}, a backslash or NUL)
+   * is refused, so a hostile meta file cannot make a reader open files elsewhere.
+   */
+  static String safeName(String name, Path file, String where) throws DatasetFormatException {
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
+        || name.indexOf('\\') >= 0
+        || name.indexOf('\0') >= 0) {
+      throw new DatasetFormatException(
+          file + ": " + where + ": \"" + name + "\" is not a plain file name (expected no '/',"
+              + " '\\' or NUL and not '.' or '..'; it must not leave the dataset root)");
+    }
+    return name;
   }
 
   /** Child {@code key} of object {@code parent}, which must exist and not be null. */
@@ -234,8 +269,55 @@ final class ReaderSupport {
             + counts.getNodeType());
   }
 
-  /** One parsed {@code meta_expressions.json} expression. */
-  record Expression(String expId, String text, String objId) {}
+  /**
+   * The frames whose mask is not null, in frame order: the annotated frames of a layout whose
+   * ground truth is one list entry per frame, where null means "no annotation".
+   */
+  static Set<String> nonNullFrames(List<String> frames, List<Rle> masks) {
+    Set<String> out = new LinkedHashSet<>();
+    for (int i = 0; i < frames.size(); i++) {
+      if (masks.get(i) != null) {
+        out.add(frames.get(i));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A {@code mask_dict} value: one COCO RLE or null per frame, aligned with {@code frames}.
+   *
+   * @param key the dict key, as it should appear in error messages
+   */
+  static List<Rle> rleList(JsonNode list, Path maskFile, String key, List<String> frames, int[] hw)
+      throws DatasetFormatException {
+    if (!list.isArray()) {
+      throw new DatasetFormatException(
+          maskFile + ": " + key + ": expected a list of per-frame masks, found " + list.getNodeType());
+    }
+    if (list.size() != frames.size()) {
+      throw new DatasetFormatException(
+          maskFile + ": " + key + ": has " + list.size() + " entries, expected one per frame ("
+              + frames.size() + ")");
+    }
+    List<Rle> out = new ArrayList<>(frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      JsonNode m = list.get(i);
+      out.add(
+          m.isNull()
+              ? null
+              : parseRle(m, maskFile, key + "[" + i + "] (frame " + frames.get(i) + ")", hw[0], hw[1]));
+    }
+    return out;
+  }
+
+  /**
+   * One parsed {@code meta_expressions.json} expression.
+   *
+   * @param objId the scalar {@code obj_id}, or null when the meta was read without parsing it
+   * @param node the expression's JSON object, for layout-specific fields (MeViS's id lists)
+   * @param where its dotted key path in the meta file, for error messages
+   */
+  record Expression(String expId, String text, String objId, JsonNode node, String where) {}
 
   /** One parsed {@code meta_expressions.json} video. */
   record MetaVideo(String video, List<String> frames, List<Expression> expressions) {}
@@ -246,16 +328,32 @@ final class ReaderSupport {
    * sorted by name and expressions by id (numeric-aware).
    */
   static List<MetaVideo> readMeta(Path file) throws DatasetFormatException {
+    return readMeta(file, true);
+  }
+
+  /**
+   * As {@link #readMeta(Path)}; with {@code scalarObjId} false, {@code obj_id} is left to the
+   * caller ({@link Expression#objId()} is null), for layouts where it is a list.
+   */
+  static List<MetaVideo> readMeta(Path file, boolean scalarObjId) throws DatasetFormatException {
     JsonNode root = requireObject(readJson(file), file, "(root)");
     JsonNode videos = requireObject(root.get("videos"), file, "videos");
     List<MetaVideo> out = new ArrayList<>();
     for (String vid : sortedKeys(videos, Comparator.naturalOrder())) {
       String vWhere = "videos." + vid;
+      safeName(vid, file, vWhere);
       JsonNode v = requireObject(videos.get(vid), file, vWhere);
       List<String> frames =
           stringList(requireField(v, "frames", file, vWhere), file, vWhere + ".frames");
       if (frames.isEmpty()) {
         throw new DatasetFormatException(file + ": " + vWhere + ".frames: expected at least one frame");
+      }
+      for (int i = 0; i < frames.size(); i++) {
+        safeName(frames.get(i), file, vWhere + ".frames[" + i + "]");
+      }
+      if (new HashSet<>(frames).size() != frames.size()) {
+        throw new DatasetFormatException(
+            file + ": " + vWhere + ".frames: a frame name is listed twice (expected distinct names)");
       }
       JsonNode exps = requireObject(v.get("expressions"), file, vWhere + ".expressions");
       List<Expression> expressions = new ArrayList<>();
@@ -267,8 +365,11 @@ final class ReaderSupport {
           throw new DatasetFormatException(
               file + ": " + eWhere + ".exp: expected a string, found " + text.getNodeType());
         }
-        String objId = idText(requireField(e, "obj_id", file, eWhere), file, eWhere + ".obj_id");
-        expressions.add(new Expression(expId, text.textValue(), objId));
+        String objId =
+            scalarObjId
+                ? idText(requireField(e, "obj_id", file, eWhere), file, eWhere + ".obj_id")
+                : null;
+        expressions.add(new Expression(expId, text.textValue(), objId, e, eWhere));
       }
       out.add(new MetaVideo(vid, frames, expressions));
     }

@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 public enum Layout {
   EGOMASK_TRAIN("egomask-train"),
   EGOMASK_BENCH("egomask-bench"),
-  REF_YOUTUBE_VOS("ref-youtube-vos");
+  REF_YOUTUBE_VOS("ref-youtube-vos"),
+  MEVIS("mevis"),
+  REF_DAVIS("ref-davis");
 
   private final String id;
 
@@ -22,7 +24,7 @@ public enum Layout {
 
   /** Egocentric layouts get small, intermittently visible targets and a moving camera. */
   boolean egocentric() {
-    return this != REF_YOUTUBE_VOS;
+    return this == EGOMASK_TRAIN || this == EGOMASK_BENCH;
   }
 
   /**

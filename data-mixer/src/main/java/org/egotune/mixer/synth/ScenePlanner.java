@@ -46,6 +46,16 @@ final class ScenePlanner {
           dir = name;
           frames = steppedFrames(cfg.frames());
         }
+        case MEVIS -> {
+          name = String.format("mevis_%04d", i);
+          dir = name;
+          frames = consecutiveFrames(cfg.frames());
+        }
+        case REF_DAVIS -> {
+          name = String.format("davis_%04d", i);
+          dir = name;
+          frames = consecutiveFrames(cfg.frames());
+        }
         case EGOMASK_BENCH -> {
           if (i < splitSizes[0]) {
             split = "short";
@@ -97,6 +107,15 @@ final class ScenePlanner {
     List<String> f = new ArrayList<>(n);
     for (int t = 0; t < n; t++) {
       f.add(String.format("%05d", 5 * t));
+    }
+    return f;
+  }
+
+  /** MeViS and DAVIS number every frame: 00000, 00001, ... */
+  private static List<String> consecutiveFrames(int n) {
+    List<String> f = new ArrayList<>(n);
+    for (int t = 0; t < n; t++) {
+      f.add(String.format("%05d", t));
     }
     return f;
   }

@@ -5,7 +5,8 @@ package org.egotune.mixer.synth;
  *
  * @param videos videos (meta entries) written
  * @param objects target objects over all videos
- * @param expressions referring expressions (one per object)
+ * @param expressions referring expressions (one per object; ref-davis four per object, mevis
+ *     one per object plus the two-object ones)
  * @param frames frame images written
  */
 public record SynthSummary(int videos, int objects, int expressions, int frames) {

@@ -48,20 +48,22 @@ public final class SyntheticDatasets {
     requireEmpty(outDir);
     Files.createDirectories(outDir);
     List<SynthVideo> videos = ScenePlanner.plan(cfg);
-    switch (cfg.layout()) {
-      case EGOMASK_TRAIN -> writeEgoTrain(videos, outDir);
-      case EGOMASK_BENCH -> writeBench(videos, outDir);
-      case REF_YOUTUBE_VOS -> writeYtvos(videos, outDir);
-      default -> throw new IllegalStateException("unhandled layout " + cfg.layout());
-    }
     int objects = 0;
     int frames = 0;
     for (SynthVideo v : videos) {
       objects += v.objects.size();
       frames += v.frameCount();
     }
-    // one expression per object
-    SynthSummary summary = new SynthSummary(videos.size(), objects, objects, frames);
+    // one expression per object, except where a layout says otherwise
+    int expressions =
+        switch (cfg.layout()) {
+          case EGOMASK_TRAIN -> { writeEgoTrain(videos, outDir); yield objects; }
+          case EGOMASK_BENCH -> { writeBench(videos, outDir); yield objects; }
+          case REF_YOUTUBE_VOS -> { writeYtvos(videos, outDir); yield objects; }
+          case MEVIS -> writeMevis(videos, outDir);
+          case REF_DAVIS -> writeDavis(videos, outDir);
+        };
+    SynthSummary summary = new SynthSummary(videos.size(), objects, expressions, frames);
     LOG.info("wrote synthetic {} (seed {}) to {}: {}", cfg.layout().id(), cfg.seed(), outDir,
         summary);
     return summary;
@@ -171,27 +173,149 @@ public final class SyntheticDatasets {
   // ---------------------------------------------------------------- Ref-YouTube-VOS
 
   private static void writeYtvos(List<SynthVideo> videos, Path out) throws IOException {
+    writePaletteLayout(videos, out, false);
+  }
+
+  // ---------------------------------------------------------------- Ref-DAVIS17 (converted)
+
+  /** Annotators per object in the converted Ref-DAVIS17: exp_id = 4 x object rank + annotator. */
+  static final int DAVIS_ANNOTATORS = 4;
+
+  private static int writeDavis(List<SynthVideo> videos, Path out) throws IOException {
+    return writePaletteLayout(videos, out, true);
+  }
+
+  /**
+   * The Ref-YouTube-VOS layout; as Ref-DAVIS17 converted to it ({@code davis}) every object gets
+   * four expressions and a 1-pixel void (255) ring around each object, as DAVIS marks uncertain
+   * boundary pixels.
+   */
+  private static int writePaletteLayout(List<SynthVideo> videos, Path out, boolean davis)
+      throws IOException {
     ObjectNode metaVideos = NODES.objectNode();
+    int expressions = 0;
     for (SynthVideo v : videos) {
       writeFrames(v, out.resolve("train/JPEGImages").resolve(v.dir));
       Path annDir = out.resolve("train/Annotations").resolve(v.dir);
       Files.createDirectories(annDir);
       for (int t = 0; t < v.frameCount(); t++) {
-        PaletteMasks.write(annDir.resolve(v.frameNames.get(t) + ".png"), v.paletteIndices(t),
-            v.height, v.width);
+        int[] idx = v.paletteIndices(t);
+        if (davis) {
+          markVoidRing(idx, v.height, v.width);
+        }
+        PaletteMasks.write(annDir.resolve(v.frameNames.get(t) + ".png"), idx, v.height, v.width);
       }
       ObjectNode mv = metaVideos.putObject(v.name);
       ObjectNode exps = mv.putObject("expressions");
       for (int k = 0; k < v.objects.size(); k++) {
         SceneObject o = v.objects.get(k);
-        ObjectNode e = exps.putObject(Integer.toString(k));
-        e.put("exp", o.expression);
-        e.put("obj_id", o.objId); // a string in the real release
+        int annotators = davis ? DAVIS_ANNOTATORS : 1;
+        for (int a = 0; a < annotators; a++) {
+          ObjectNode e = exps.putObject(Integer.toString(annotators * k + a));
+          e.put("exp", a == 0 ? o.expression : annotatorVariant(o, a));
+          e.put("obj_id", o.objId); // a string in the real release
+          expressions++;
+        }
       }
       mv.set("frames", stringArray(v.frameNames));
     }
     writeJson(out.resolve("meta_expressions/train/meta_expressions.json"), metaRoot(metaVideos), true);
+    return expressions;
   }
+
+  /** Annotator {@code a}'s wording (1..3); every wording keeps the colour word, which names it. */
+  static String annotatorVariant(SceneObject o, int a) {
+    String c = o.colour.name();
+    String s = o.shape.word();
+    return switch (a) {
+      case 1 -> "a " + c + " " + s;
+      case 2 -> c + " " + s + " in the video";
+      default -> "the " + s + " that is " + c;
+    };
+  }
+
+  /** Background pixels 8-adjacent to an object become {@link PaletteMasks#VOID_INDEX}. */
+  static void markVoidRing(int[] idx, int h, int w) {
+    boolean[] ring = new boolean[idx.length];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        if (idx[y * w + x] != 0) {
+          continue;
+        }
+        for (int dy = -1; dy <= 1 && !ring[y * w + x]; dy++) {
+          for (int dx = -1; dx <= 1; dx++) {
+            int yy = y + dy;
+            int xx = x + dx;
+            int n = yy * w + xx;
+            if (yy >= 0 && yy < h && xx >= 0 && xx < w && idx[n] != 0
+                && idx[n] != PaletteMasks.VOID_INDEX) {
+              ring[y * w + x] = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+    for (int i = 0; i < idx.length; i++) {
+      if (ring[i]) {
+        idx[i] = PaletteMasks.VOID_INDEX;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- MeViS
+
+  /**
+   * MeViS: {@code train/meta_expressions.json} whose expressions list {@code obj_id} and
+   * {@code anno_id} arrays, {@code train/mask_dict.json} keyed by the anno_id. Every object gets an
+   * expression; every even video also gets one naming its first two objects, whose target is their
+   * union. Anno ids are global over the dataset (as in the release), obj ids per video from 0.
+   */
+  private static int writeMevis(List<SynthVideo> videos, Path out) throws IOException {
+    ObjectNode metaVideos = NODES.objectNode();
+    ObjectNode maskDict = NODES.objectNode();
+    int nextAnno = 0;
+    int expressions = 0;
+    for (int vi = 0; vi < videos.size(); vi++) {
+      SynthVideo v = videos.get(vi);
+      writeFrames(v, out.resolve("train/JPEGImages").resolve(v.dir));
+      ObjectNode mv = metaVideos.putObject(v.name);
+      mv.set("frames", stringArray(v.frameNames));
+      ObjectNode exps = mv.putObject("expressions");
+      int[] annoIds = new int[v.objects.size()];
+      for (int k = 0; k < v.objects.size(); k++) {
+        annoIds[k] = nextAnno++;
+        ArrayNode list = maskDict.putArray(Integer.toString(annoIds[k]));
+        for (int t = 0; t < v.frameCount(); t++) {
+          Mask m = v.mask(k, t);
+          if (m == null) {
+            list.addNull();
+          } else {
+            // odd anno ids use the uncompressed counts list: readers must accept both forms
+            list.add(rleNode(Rle.encode(m), annoIds[k] % 2 == 1));
+          }
+        }
+        ObjectNode e = exps.putObject(Integer.toString(exps.size()));
+        e.put("exp", v.objects.get(k).expression);
+        e.putArray("obj_id").add(k);
+        e.putArray("anno_id").add(annoIds[k]);
+      }
+      if (vi % 2 == 0 && v.objects.size() >= 2) {
+        SceneObject a = v.objects.get(0);
+        SceneObject b = v.objects.get(1);
+        ObjectNode e = exps.putObject(Integer.toString(exps.size()));
+        e.put("exp", "the " + a.colour.name() + " " + a.shape.word() + " and the "
+            + b.colour.name() + " " + b.shape.word());
+        e.putArray("obj_id").add(0).add(1);
+        e.putArray("anno_id").add(annoIds[0]).add(annoIds[1]);
+      }
+      expressions += exps.size();
+    }
+    writeJson(out.resolve("train/meta_expressions.json"), metaRoot(metaVideos), true);
+    writeJson(out.resolve("train/mask_dict.json"), maskDict, false);
+    return expressions;
+  }
+
 
   // ---------------------------------------------------------------- shared
 

@@ -1,5 +1,6 @@
 package org.egotune.mixer.reader;
 
+import static org.egotune.mixer.reader.ReaderAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,12 +31,6 @@ class ReadersTest {
 
   private void generate(Layout layout) throws IOException {
     SyntheticDatasets.generate(new SynthConfig(layout, 5, 3, 4, 48, 48), root);
-  }
-
-  private static void assertMessage(Exception e, String... parts) {
-    for (String p : parts) {
-      assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
-    }
   }
 
   @Test
@@ -82,7 +77,7 @@ class ReadersTest {
       nulls.addNull();
     }
     JSON.writeValue(f.toFile(), dict);
-    EgoMaskTrainReader.Result res = EgoMaskTrainReader.readWithStats(root);
+    ReadResult res = EgoMaskTrainReader.readWithStats(root);
     assertEquals(1, res.skippedAllNull());
     assertEquals(before - 1, res.records().size());
   }

@@ -23,6 +23,8 @@ import org.egotune.mixer.mask.Mask;
 import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.EgoMaskTrainReader;
+import org.egotune.mixer.reader.MevisReader;
+import org.egotune.mixer.reader.ReadResult;
 import org.egotune.mixer.reader.RefYoutubeVosReader;
 import org.egotune.mixer.record.ClipRecord;
 import org.junit.jupiter.api.Test;
@@ -75,7 +77,7 @@ class SyntheticDatasetsTest {
     assertTrue(Files.isRegularFile(tmp.resolve("train/meta.json")));
     assertTrue(Files.isRegularFile(tmp.resolve("train/JPEGImages/ego_0000/00025.jpg")));
 
-    EgoMaskTrainReader.Result res = EgoMaskTrainReader.readWithStats(tmp);
+    ReadResult res = EgoMaskTrainReader.readWithStats(tmp);
     assertEquals(0, res.skippedAllNull());
     List<ClipRecord> recs = res.records();
     assertEquals(s.expressions(), recs.size());
@@ -230,6 +232,81 @@ class SyntheticDatasetsTest {
     assertEquals("ref-davis", davis.get(0).source());
   }
 
+  @Test
+  void mevisRoundTripWithUnionTargets() throws IOException {
+    SynthConfig cfg = new SynthConfig(Layout.MEVIS, 41, 4, 5, 64, 64);
+    SynthSummary s = SyntheticDatasets.generate(cfg, tmp);
+    assertTrue(Files.isRegularFile(tmp.resolve("train/JPEGImages/mevis_0000/00004.jpg")));
+    assertTrue(Files.isRegularFile(tmp.resolve("train/mask_dict.json")));
+    assertTrue(Files.isRegularFile(tmp.resolve("train/meta_expressions.json")));
+    // videos 0 and 2 get one extra two-object expression each
+    assertEquals(s.objects() + 2, s.expressions());
+    ReadResult res = MevisReader.readWithStats(tmp);
+    assertEquals(0, res.skippedAllNull());
+    List<ClipRecord> recs = res.records();
+    assertEquals(s.expressions(), recs.size());
+    Map<String, SynthVideo> plan = byName(cfg);
+    int unions = 0;
+    for (ClipRecord r : recs) {
+      assertEquals("mevis", r.source());
+      assertEquals(List.of("00000", "00001", "00002", "00003", "00004"), r.frameNames());
+      SynthVideo v = plan.get(r.video());
+      int k = Integer.parseInt(r.expId());
+      if (k < v.objects.size()) {
+        assertEquals(List.of(Integer.toString(k)), r.objIds());
+        for (int t = 0; t < v.frameCount(); t++) {
+          assertEquals(v.mask(k, t), r.masks().get(t).decode(), r.video() + "/" + k + " frame " + t);
+        }
+      } else {
+        unions++;
+        assertEquals(List.of("0", "1"), r.objIds());
+        assertTrue(r.expression().startsWith("the " + v.objects.get(0).colour.name() + " "));
+        for (int t = 0; t < v.frameCount(); t++) {
+          assertEquals(v.mask(0, t).union(v.mask(1, t)), r.masks().get(t).decode());
+        }
+      }
+      assertEquals(5, r.presentFrameCount(), "exo targets are in every frame");
+      for (Rle m : r.masks()) {
+        double f = fraction(m);
+        assertTrue(f >= 0.08 && f <= 0.40, "exo area fraction " + f);
+      }
+    }
+    assertEquals(2, unions);
+  }
+
+  @Test
+  void refDavisRoundTripWithFourAnnotatorsAndVoid() throws IOException {
+    SynthConfig cfg = new SynthConfig(Layout.REF_DAVIS, 51, 3, 5, 64, 64);
+    SynthSummary s = SyntheticDatasets.generate(cfg, tmp);
+    assertEquals(4 * s.objects(), s.expressions());
+    assertTrue(Files.isRegularFile(tmp.resolve("train/Annotations/davis_0000/00004.png")));
+    org.egotune.mixer.mask.PaletteMasks.IndexedImage png =
+        org.egotune.mixer.mask.PaletteMasks.read(tmp.resolve("train/Annotations/davis_0001/00002.png"));
+    assertTrue(java.util.Arrays.stream(png.indices()).anyMatch(i -> i == 255), "void pixels");
+    List<ClipRecord> recs = RefYoutubeVosReader.read(tmp, RefYoutubeVosReader.SOURCE_DAVIS);
+    assertEquals(s.expressions(), recs.size());
+    Map<String, SynthVideo> plan = byName(cfg);
+    for (ClipRecord r : recs) {
+      assertEquals("ref-davis", r.source());
+      assertEquals(List.of("00000", "00001", "00002", "00003", "00004"), r.frameNames());
+      SynthVideo v = plan.get(r.video());
+      int exp = Integer.parseInt(r.expId());
+      int rank = exp / 4;
+      SceneObject o = v.objects.get(rank);
+      assertEquals(List.of(o.objId), r.objIds(), "exp_id = 4 x object rank + annotator");
+      assertTrue(r.expression().contains(o.colour.name()), r.expression());
+      for (int t = 0; t < v.frameCount(); t++) {
+        // the void ring never leaks into an object's mask
+        assertEquals(v.mask(rank, t), r.masks().get(t).decode(), r.video() + "/" + exp + " " + t);
+      }
+    }
+    Set<String> texts = new HashSet<>();
+    for (ClipRecord r : recs.subList(0, 4)) {
+      texts.add(r.expression());
+    }
+    assertEquals(4, texts.size(), "four annotators word it four ways");
+  }
+
   private static Map<String, byte[]> tree(Path root) throws IOException {
     Map<String, byte[]> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
@@ -309,8 +386,8 @@ class SyntheticDatasetsTest {
       assertEquals(l, Layout.fromId(l.id()));
     }
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Layout.fromId("mevis"));
-    assertTrue(e.getMessage().contains("egomask-train, egomask-bench, ref-youtube-vos"),
+        assertThrows(IllegalArgumentException.class, () -> Layout.fromId("davis"));
+    assertTrue(e.getMessage().contains("egomask-train, egomask-bench, ref-youtube-vos, mevis, ref-davis"),
         e.getMessage());
   }
 }

@@ -1,0 +1,136 @@
+package org.egotune.mixer.reader;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.record.ClipRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads MeViS ({@code train/meta_expressions.json}, {@code train/mask_dict.json},
+ * {@code train/JPEGImages}) into records of source {@code mevis}; an expression's target is the
+ * union of the masks of its {@code anno_id}s.
+ */
+public final class MevisReader {
+
+  /** The source name every record of this reader carries. */
+  public static final String SOURCE = "mevis";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MevisReader.class);
+
+  private MevisReader() {}
+
+  /** Reads the records of a MeViS root (see {@link #readWithStats(Path)}). */
+  public static List<ClipRecord> read(Path root) throws DatasetFormatException {
+    return readWithStats(root).records();
+  }
+
+  /**
+   * Reads a MeViS root. Each {@code mask_dict} list is aligned with the video's {@code frames} as
+   * listed in the meta file. A frame's target mask is the OR of the anno_ids' masks there (the
+   * official scorer adds them, so overlaps are 2: anything above 0 is foreground), {@code null} when
+   * every one of them is null; the annotated frames are those with a non-null target. Records carry
+   * the expression's {@code obj_id}s; videos come sorted by name and expressions by id.
+   *
+   * @throws DatasetFormatException naming the file, key and expectation of the first problem found
+   */
+  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
+    Path metaFile = root.resolve("train/meta_expressions.json");
+    Path maskFile = root.resolve("train/mask_dict.json");
+    Path framesRoot = root.resolve("train/JPEGImages");
+    List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, false);
+    JsonNode dict = ReaderSupport.requireObject(ReaderSupport.readJson(maskFile), maskFile, "(root)");
+
+    List<ClipRecord> records = new ArrayList<>();
+    int skipped = 0;
+    for (ReaderSupport.MetaVideo v : meta) {
+      List<String> frames = v.frames();
+      List<String> files =
+          ReaderSupport.toStrings(
+              ReaderSupport.frameFiles(framesRoot.resolve(v.video()), v.video(), frames));
+      int[] hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      // an object is usually referred to by several expressions: decode its masks once per video
+      Map<Integer, List<Rle>> decoded = new HashMap<>();
+      for (ReaderSupport.Expression e : v.expressions()) {
+        List<Integer> objIds = intList(e, "obj_id", metaFile);
+        List<Integer> annoIds = intList(e, "anno_id", metaFile);
+        if (objIds.size() != annoIds.size()) {
+          throw new DatasetFormatException(
+              metaFile + ": " + e.where() + ": obj_id has " + objIds.size() + " entries but anno_id "
+                  + annoIds.size() + " (expected one anno_id per obj_id)");
+        }
+        List<Rle> target = new ArrayList<>(frames.size());
+        for (int t = 0; t < frames.size(); t++) {
+          target.add(null);
+        }
+        for (int anno : annoIds) {
+          List<Rle> masks = decoded.get(anno);
+          if (masks == null) {
+            String key = "\"" + anno + "\"";
+            JsonNode list = dict.get(Integer.toString(anno));
+            if (list == null) {
+              throw new DatasetFormatException(
+                  maskFile + ": no key " + key + " (anno_id of video " + v.video() + " expression "
+                      + e.expId() + " in " + metaFile.getFileName()
+                      + "; expected a list of per-frame masks)");
+            }
+            masks = ReaderSupport.rleList(list, maskFile, key, frames, hw);
+            decoded.put(anno, masks);
+          }
+          for (int t = 0; t < frames.size(); t++) {
+            Rle m = masks.get(t);
+            Rle acc = target.get(t);
+            if (m != null) {
+              target.set(t, acc == null ? m : Rle.union(acc, m));
+            }
+          }
+        }
+        Set<String> annotated = ReaderSupport.nonNullFrames(frames, target);
+        if (annotated.isEmpty()) {
+          skipped++;
+          LOG.debug("video {} expression {}: anno_ids {} are null in every frame; skipped",
+              v.video(), e.expId(), annoIds);
+          continue;
+        }
+        List<String> objIdText = new ArrayList<>(objIds.size());
+        objIds.forEach(id -> objIdText.add(Integer.toString(id)));
+        records.add(
+            new ClipRecord(SOURCE, v.video(), e.expId(), e.text(), objIdText, frames, files, target,
+                annotated, hw[0], hw[1]));
+      }
+    }
+    if (skipped > 0) {
+      LOG.info("{}: skipped {} expression(s) whose target is null in every frame", root, skipped);
+    }
+    return new ReadResult(records, skipped);
+  }
+
+  /** A non-empty JSON array of integers, field {@code key} of the expression. */
+  private static List<Integer> intList(ReaderSupport.Expression e, String key, Path metaFile)
+      throws DatasetFormatException {
+    String where = metaFile + ": " + e.where() + "." + key;
+    JsonNode a = ReaderSupport.requireField(e.node(), key, metaFile, e.where());
+    if (!a.isArray() || a.isEmpty()) {
+      throw new DatasetFormatException(
+          where + ": expected a non-empty list of integer ids, found "
+              + (a.isArray() ? "an empty list" : a.getNodeType() + " " + a));
+    }
+    List<Integer> out = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      JsonNode x = a.get(i);
+      if (!x.isIntegralNumber() || !x.canConvertToInt() || x.intValue() < 0) {
+        throw new DatasetFormatException(
+            where + "[" + i + "]: expected a non-negative integer id, found " + x.getNodeType() + " "
+                + x);
+      }
+      out.add(x.intValue());
+    }
+    return out;
+  }
+}
