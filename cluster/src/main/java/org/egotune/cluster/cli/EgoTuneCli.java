@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
-      ExportCommand.class
+      ExportCommand.class,
+      SweepCommand.class
     })
 public final class EgoTuneCli implements Runnable {
 

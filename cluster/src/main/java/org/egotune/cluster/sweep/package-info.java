@@ -1,0 +1,2 @@
+/** Ratio ablation sweeps; the central type is {@link org.egotune.cluster.sweep.SweepRunner}. */
+package org.egotune.cluster.sweep;
