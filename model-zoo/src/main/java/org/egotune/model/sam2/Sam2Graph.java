@@ -85,8 +85,8 @@ final class Sam2Graph {
     }
     SDVariable hyperIn = sd.concat(1, hyper); // [B, m, C/8]
     int side = cfg.maskSize();
-    SDVariable masks = sd.mmul(hyperIn, up.reshape(-1, c8, side * side))
-        .reshape(-1, m, side, side);
+    // up is channels-last [B, 4g*4g, C/8]: masks = hyper @ up^T, no transpose of the big map.
+    SDVariable masks = sd.mmul(hyperIn, up, false, true, false).reshape(-1, m, side, side);
     masks = sd.identity(Sam2Decoder.LOW_RES_MASKS, masks);
 
     SDVariable iouOut = hs.get(SDIndex.all(), SDIndex.point(1), SDIndex.all());
@@ -98,13 +98,18 @@ final class Sam2Graph {
     sd.identity(Sam2Decoder.OBJECT_SCORE_LOGITS, obj);
 
     // Multimask output (no point prompts): keep tokens 1.., pick the best predicted IoU. gatherNd has
-    // no gradient in M2.1, so select with a one-hot product: only the chosen mask gets a gradient,
+    // no gradient in M2.1, so select with a one-hot product: only the chosen token gets a gradient,
     // the IoU head gets none through the selection, exactly as with PyTorch's integer indexing.
-    SDVariable multi = masks.get(SDIndex.all(), SDIndex.interval(1, m));
+    // Masks are linear in the hypernetwork output, so we select the [B, C/8] vector and take one
+    // product with the map: the same value as selecting the mask (a one-hot sum adds exact zeros)
+    // without a broadcast multiply over [B, m-1, 4g, 4g], whose backward is slow in SameDiff.
     SDVariable multiIou = iou.get(SDIndex.all(), SDIndex.interval(1, m));
     SDVariable best = sd.argmax(multiIou, 1);
-    SDVariable hot = sd.oneHot(best, m - 1, -1, 1.0, 0.0, DataType.FLOAT).reshape(-1, m - 1, 1, 1);
-    sd.identity(Sam2Decoder.MASK_LOGITS, multi.mul(hot).sum(true, 1));
+    SDVariable hot = sd.oneHot(best, m - 1, -1, 1.0, 0.0, DataType.FLOAT).reshape(-1, m - 1, 1);
+    SDVariable chosen = hyperIn.get(SDIndex.all(), SDIndex.interval(1, m), SDIndex.all())
+        .mul(hot).sum(true, 1); // [B, 1, C/8]
+    SDVariable selected = sd.mmul(chosen, up, false, true, false).reshape(-1, 1, side, side);
+    sd.identity(Sam2Decoder.MASK_LOGITS, selected);
   }
 
   /** TwoWayTransformer: returns {queries [B, nTok, C], keys [B, hw, C]}. */
@@ -160,32 +165,33 @@ final class Sam2Graph {
 
   /**
    * Output upscaling with SAM2's high-resolution adds: act(LN2d(dc1(src) + s1)), then
-   * act(dc2(.) + s0). {@code keys} is [B, g*g, C], i.e. already channels-last.
+   * act(dc2(.) + s0). Computed channels-last (NHWC), where the transposed convolutions are plain
+   * matmuls over pixels and LayerNorm2d reduces a contiguous axis; only the inputs s0/s1, which need
+   * no gradient, are permuted. {@code keys} is [B, g*g, C]; returns [B, 4g*4g, C/8].
    */
   private SDVariable upscale(SDVariable keys, SDVariable s0, SDVariable s1) {
     int g = cfg.gridSize();
     String u = Sam2Keys.DECODER + "output_upscaling.";
-    SDVariable x = deconv2x2(u + "0", keys.reshape(-1, c), g, c, c / 4);
-    x = gelu(layerNorm2d(u + "1", x.add(s1), c / 4));
-    SDVariable xl = x.permute(0, 2, 3, 1).reshape(-1, c / 4);
-    x = deconv2x2(u + "3", xl, 2 * g, c / 4, c / 8);
-    return gelu(x.add(s0));
+    SDVariable x = deconv2x2(u + "0", keys.reshape(-1, c), g, c, c / 4); // [B, 2g, 2g, C/4]
+    x = gelu(layerNorm2d(u + "1", x.add(s1.permute(0, 2, 3, 1)), c / 4));
+    x = deconv2x2(u + "3", x.reshape(-1, c / 4), 2 * g, c / 4, c / 8); // [B, 4g, 4g, C/8]
+    return gelu(x.add(s0.permute(0, 2, 3, 1))).reshape(-1, 16 * g * g, c / 8);
   }
 
   /**
    * ConvTranspose2d(k=2, stride=2) with PyTorch's [in, out, 2, 2] weight, written as one matmul:
-   * out[b, o, 2i+ki, 2j+kj] = sum_c x[b, i, j, c] W[c, o, ki, kj] + bias[o]. Input rows are the
-   * channels-last pixels of an n x n map; output is NCHW [B, out, 2n, 2n].
+   * out[b, 2i+ki, 2j+kj, o] = sum_c x[b, i, j, c] W[c, o, ki, kj] + bias[o]. Input rows are the
+   * channels-last pixels of an n x n map; output is NHWC [B, 2n, 2n, out].
    */
   private SDVariable deconv2x2(String key, SDVariable rows, int n, int in, int out) {
     double bound = 1.0 / Math.sqrt(out * 4.0); // PyTorch's fan_in for ConvTranspose is dim 1 * k * k
     SDVariable w = param(key + ".weight", uniform(new long[] {in, out, 2, 2}, bound));
     SDVariable b = param(key + ".bias", uniform(new long[] {out}, bound));
-    SDVariable y = rows.mmul(w.reshape(in, out * 4)); // [B*n*n, out*4]
+    SDVariable y = rows.mmul(w.reshape(in, out * 4)); // [B*n*n, out*4], columns (o, ki, kj)
     return y.reshape(-1, n, n, out, 2, 2)
-        .permute(0, 3, 1, 4, 2, 5)
-        .reshape(-1, out, 2 * n, 2 * n)
-        .add(b.reshape(1, out, 1, 1));
+        .permute(0, 1, 4, 2, 5, 3) // [b, i, ki, j, kj, o]
+        .reshape(-1, 2 * n, 2 * n, out)
+        .add(b);
   }
 
   /** Random Fourier features of the cell centres: [sin, cos](2 pi (2 [x, y] - 1) @ G), as [1, g*g, C]. */
@@ -231,11 +237,11 @@ final class Sam2Graph {
     return normalize(x, 2, TRANSFORMER_EPS).mul(w).add(b);
   }
 
-  /** SAM's LayerNorm2d: normalise over channels (axis 1) of NCHW. */
+  /** SAM's LayerNorm2d (over channels), here on an NHWC map: the channel axis is the last one. */
   private SDVariable layerNorm2d(String key, SDVariable x, int ch) {
     SDVariable w = param(key + ".weight", Nd4j.ones(DataType.FLOAT, ch));
     SDVariable b = param(key + ".bias", Nd4j.zeros(DataType.FLOAT, ch));
-    return normalize(x, 1, LAYERNORM2D_EPS).mul(w.reshape(1, ch, 1, 1)).add(b.reshape(1, ch, 1, 1));
+    return normalize(x, 3, LAYERNORM2D_EPS).mul(w).add(b);
   }
 
   private SDVariable normalize(SDVariable x, int axis, double eps) {
