@@ -15,7 +15,6 @@ import org.egotune.model.params.ParamTable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +71,10 @@ public final class Sam2Decoder {
     int c = config.width();
     Map<String, INDArray> carried = new LinkedHashMap<>();
     double bound = 1.0 / Math.sqrt(c);
-    carried.put(Sam2Keys.CONV_S0 + "weight", uniform(rng, new long[] {c / 8, c, 1, 1}, bound));
-    carried.put(Sam2Keys.CONV_S0 + "bias", uniform(rng, new long[] {c / 8}, bound));
-    carried.put(Sam2Keys.CONV_S1 + "weight", uniform(rng, new long[] {c / 4, c, 1, 1}, bound));
-    carried.put(Sam2Keys.CONV_S1 + "bias", uniform(rng, new long[] {c / 4}, bound));
+    carried.put(Sam2Keys.CONV_S0 + "weight", Sam2Graph.uniform(rng, new long[] {c / 8, c, 1, 1}, bound));
+    carried.put(Sam2Keys.CONV_S0 + "bias", Sam2Graph.uniform(rng, new long[] {c / 8}, bound));
+    carried.put(Sam2Keys.CONV_S1 + "weight", Sam2Graph.uniform(rng, new long[] {c / 4, c, 1, 1}, bound));
+    carried.put(Sam2Keys.CONV_S1 + "bias", Sam2Graph.uniform(rng, new long[] {c / 4}, bound));
     return new Sam2Decoder(config, sd, carried);
   }
 
@@ -172,13 +171,5 @@ public final class Sam2Decoder {
   private String describe() {
     return "width " + config.width() + ", grid " + config.gridSize() + ", prompt "
         + config.promptInDim() + "->" + config.promptHiddenDim() + "->" + config.width();
-  }
-
-  private static INDArray uniform(SplittableRandom rng, long[] shape, double bound) {
-    float[] v = new float[Math.toIntExact(Sam2Graph.numel(shape))];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) ((rng.nextDouble() * 2.0 - 1.0) * bound);
-    }
-    return Nd4j.create(v, shape, 'c');
   }
 }

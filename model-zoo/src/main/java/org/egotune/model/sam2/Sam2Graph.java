@@ -264,6 +264,11 @@ final class Sam2Graph {
   }
 
   private INDArray uniform(long[] shape, double bound) {
+    return uniform(rng, shape, bound);
+  }
+
+  /** U(-bound, bound) from {@code rng}: PyTorch's default init for Linear and conv weights and biases. */
+  static INDArray uniform(SplittableRandom rng, long[] shape, double bound) {
     float[] v = new float[Math.toIntExact(numel(shape))];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) ((rng.nextDouble() * 2.0 - 1.0) * bound);

@@ -3,17 +3,12 @@ package org.egotune.model.sam2;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.egotune.model.Backend;
 import org.nd4j.autodiff.listeners.profiler.ProfilingListener;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Not a unit test: times forward and {@code sd.fit} (forward + backward + Adam) of a decoder preset.
@@ -39,24 +34,12 @@ final class Sam2FitBenchmark {
     PrintStream out = System.out;
     long t = System.nanoTime();
     Sam2Decoder d = Sam2Decoder.build(cfg, 1L);
+    MaskBceSetup.attach(d, 1e-4);
     SameDiff sd = d.sameDiff();
-    sd.placeHolder("target", DataType.FLOAT, -1, 1, cfg.maskSize(), cfg.maskSize());
-    Sam2ParityTest.bce(sd, sd.getVariable(Sam2Decoder.MASK_LOGITS), sd.getVariable("target")).rename("loss");
-    sd.setLossVariables("loss");
-    sd.setTrainingConfig(TrainingConfig.builder()
-        .updater(new Adam(1e-4))
-        .dataSetFeatureMapping(Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0,
-            Sam2Decoder.HIGH_RES_S1, Sam2Decoder.SEG_HIDDEN)
-        .dataSetLabelMapping("target")
-        .build());
     out.printf("preset %s batch %d params %d build %.2f s%n", args[0], batch, d.params().size(), secs(t));
     INDArray[] in = Sam2DecoderTest.inputs(cfg, batch, 7L);
-    INDArray y = in[1].get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)).gt(0).castTo(DataType.FLOAT);
-    Map<String, INDArray> ph = new HashMap<>();
-    ph.put(Sam2Decoder.IMAGE_EMBEDDINGS, in[0]);
-    ph.put(Sam2Decoder.HIGH_RES_S0, in[1]);
-    ph.put(Sam2Decoder.HIGH_RES_S1, in[2]);
-    ph.put(Sam2Decoder.SEG_HIDDEN, in[3]);
+    INDArray y = MaskBceSetup.target(in);
+    Map<String, INDArray> ph = MaskBceSetup.placeholders(in, y);
     double[] fwd = new double[repeats + 1];
     for (int i = 0; i <= repeats; i++) {
       t = System.nanoTime();
@@ -82,8 +65,7 @@ final class Sam2FitBenchmark {
     }
     out.printf("fit (fwd+bwd+Adam) s: first %.3f (builds the gradient graph), then %s%n", fit[0],
         Arrays.toString(Arrays.copyOfRange(fit, 1, fit.length)));
-    ph.put("target", y);
-    out.printf("loss after %d steps %.5f%n", repeats + 1, sd.output(ph, "loss").get("loss").getDouble(0));
+    out.printf("loss after %d steps %.5f%n", repeats + 1, sd.output(ph, MaskBceSetup.LOSS).get(MaskBceSetup.LOSS).getDouble(0));
   }
 
   private static double secs(long t0) {
