@@ -11,8 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Builds the decoder graph. Written from SAM2's {@code mask_decoder.py}, {@code transformer.py},
  * {@code prompt_encoder.py} and {@code position_encoding.py} with Sa2VA's prompt (two not-a-point
- * tokens and the projected [SEG]), using only primitives that match PyTorch (see the class notes on
- * GELU, LayerNorm and attention in docs/models.md).
+ * tokens and the projected [SEG]), using only primitives that match PyTorch: SameDiff's gelu, layerNorm
+ * and multi-head attention differ from PyTorch's (sigmoid GELU, no epsilon, no projection biases), so
+ * each is written out below with the reason beside it.
  */
 final class Sam2Graph {
   static final double TRANSFORMER_EPS = 1e-5;
