@@ -1,0 +1,276 @@
+package org.egotune.model.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
+ * {@code {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}}, then the
+ * raw little-endian tensor bytes, offsets relative to the end of the header. Reads F32, F16 and BF16
+ * (as float) and writes F32. A header that lies is refused with the tensor and numbers named: the
+ * checks are those of the reference Rust implementation (offsets must tile the data exactly).
+ */
+public final class Safetensors {
+  /** The reference implementation refuses headers above 100 MB; so do we, before allocating. */
+  static final long MAX_HEADER = 100L << 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Safetensors() {}
+
+  /** A file's tensors (in data order) and its {@code __metadata__} (empty when absent). */
+  public record Contents(Map<String, INDArray> tensors, Map<String, String> metadata) {}
+
+  /** Reads every tensor of {@code file} as FLOAT arrays in PyTorch's (C) order. */
+  public static Contents read(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 8) {
+        throw bad(file, "file is " + size + " bytes, shorter than the 8-byte header length");
+      }
+      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, lenBuf, 0);
+      long headerLen = lenBuf.flip().getLong();
+      if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+        throw bad(file, "header length " + headerLen + " runs past the end of the file (" + size
+            + " bytes) or is outside [2, " + MAX_HEADER + "]");
+      }
+      ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+      readFully(ch, hb, 8);
+      long dataStart = 8 + headerLen;
+      long dataLen = size - dataStart;
+      List<Header> headers = new ArrayList<>();
+      Map<String, String> metadata = parseHeader(file, new String(hb.array(), StandardCharsets.UTF_8), headers);
+      checkLayout(file, headers, dataLen);
+      Map<String, INDArray> tensors = new LinkedHashMap<>();
+      for (Header h : headers) {
+        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(h.end - h.begin)).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, data, dataStart + h.begin);
+        data.flip();
+        tensors.put(h.name, toArray(h, data));
+      }
+      return new Contents(Collections.unmodifiableMap(tensors), metadata);
+    }
+  }
+
+  /**
+   * Writes {@code tensors} as F32 in map order, with {@code metadata} as {@code __metadata__}. The
+   * header is padded with spaces to a multiple of 8 bytes so that the data is aligned, as the
+   * reference writer does.
+   */
+  public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata)
+      throws IOException {
+    ObjectNode header = JSON.createObjectNode();
+    if (metadata != null && !metadata.isEmpty()) {
+      ObjectNode meta = header.putObject("__metadata__");
+      metadata.forEach(meta::put);
+    }
+    long offset = 0;
+    for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+      if ("__metadata__".equals(e.getKey())) {
+        throw new IllegalArgumentException("a tensor cannot be named __metadata__");
+      }
+      INDArray a = e.getValue();
+      ObjectNode t = header.putObject(e.getKey());
+      t.put("dtype", "F32");
+      var shape = t.putArray("shape");
+      for (long s : a.shape()) {
+        shape.add(s);
+      }
+      long n = a.length() * 4;
+      t.putArray("data_offsets").add(offset).add(offset + n);
+      offset += n;
+    }
+    byte[] json = JSON.writeValueAsBytes(header);
+    int padded = (json.length + 7) / 8 * 8;
+    byte[] hb = Arrays.copyOf(json, padded);
+    Arrays.fill(hb, json.length, padded, (byte) ' ');
+    try (OutputStream out = Files.newOutputStream(file)) {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(hb);
+      for (INDArray a : tensors.values()) {
+        float[] v = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asFloatBuffer().put(v);
+        out.write(bb.array());
+      }
+    }
+  }
+
+  private record Header(String name, String dtype, long[] shape, long begin, long end) {}
+
+  private static Map<String, String> parseHeader(Path file, String text, List<Header> out) throws IOException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text.strip());
+    } catch (JsonProcessingException e) {
+      throw bad(file, "header is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw bad(file, "header is not a JSON object");
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      String name = f.getKey();
+      JsonNode v = f.getValue();
+      if ("__metadata__".equals(name)) {
+        if (!v.isObject()) {
+          throw bad(file, "__metadata__ must be an object of strings");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
+          Map.Entry<String, JsonNode> kv = m.next();
+          if (!kv.getValue().isTextual()) {
+            throw bad(file, "__metadata__ value of " + kv.getKey() + " is not a string");
+          }
+          metadata.put(kv.getKey(), kv.getValue().asText());
+        }
+        continue;
+      }
+      JsonNode dtype = v.get("dtype");
+      JsonNode shape = v.get("shape");
+      JsonNode offs = v.get("data_offsets");
+      if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray() || offs == null
+          || !offs.isArray() || offs.size() != 2) {
+        throw bad(file, "tensor " + name + ": needs dtype (string), shape (array) and data_offsets ([begin, end])");
+      }
+      if (bytesPer(dtype.asText()) < 0) {
+        throw bad(file, "tensor " + name + ": unknown dtype " + dtype.asText());
+      }
+      long[] dims = new long[shape.size()];
+      for (int i = 0; i < dims.length; i++) {
+        if (!shape.get(i).canConvertToLong() || shape.get(i).asLong() < 0) {
+          throw bad(file, "tensor " + name + ": shape " + shape + " is not a list of non-negative integers");
+        }
+        dims[i] = shape.get(i).asLong();
+      }
+      if (!offs.get(0).canConvertToLong() || !offs.get(1).canConvertToLong()) {
+        throw bad(file, "tensor " + name + ": data_offsets " + offs + " are not integers");
+      }
+      out.add(new Header(name, dtype.asText(), dims, offs.get(0).asLong(), offs.get(1).asLong()));
+    }
+    return Collections.unmodifiableMap(metadata);
+  }
+
+  /** Offsets in range, sizes matching dtype x shape, and tiling the data with no overlap or gap. */
+  private static void checkLayout(Path file, List<Header> headers, long dataLen) throws IOException {
+    for (Header h : headers) {
+      if (h.begin < 0 || h.end < h.begin || h.end > dataLen) {
+        throw bad(file, "tensor " + h.name + ": data_offsets [" + h.begin + ", " + h.end
+            + "] are outside the data (" + dataLen + " bytes)");
+      }
+      long expected = bytesPer(h.dtype);
+      for (long d : h.shape) {
+        expected = Math.multiplyExact(expected, d);
+      }
+      if (h.end - h.begin != expected) {
+        throw bad(file, "tensor " + h.name + ": " + h.dtype + " " + Arrays.toString(h.shape) + " needs "
+            + expected + " bytes but data_offsets span " + (h.end - h.begin));
+      }
+    }
+    headers.sort(Comparator.comparingLong((Header h) -> h.begin).thenComparingLong(h -> h.end));
+    long pos = 0;
+    String prev = null;
+    for (Header h : headers) {
+      if (h.begin < pos) {
+        throw bad(file, "tensor " + h.name + " [" + h.begin + ", " + h.end + ") overlaps tensor " + prev
+            + " which ends at " + pos);
+      }
+      if (h.begin > pos) {
+        throw bad(file, "tensor " + h.name + " starts at " + h.begin + " but the previous data ends at "
+            + pos + ": unaccounted bytes");
+      }
+      pos = h.end;
+      prev = h.name;
+    }
+    if (pos != dataLen) {
+      throw bad(file, "tensors cover " + pos + " bytes but the data section has " + dataLen);
+    }
+  }
+
+  private static INDArray toArray(Header h, ByteBuffer data) {
+    int n = Math.toIntExact(h.end - h.begin) / (int) bytesPer(h.dtype);
+    float[] v = new float[n];
+    switch (h.dtype) {
+      case "F32" -> data.asFloatBuffer().get(v);
+      case "F16" -> {
+        for (int i = 0; i < n; i++) {
+          v[i] = halfToFloat(data.getShort(2 * i));
+        }
+      }
+      case "BF16" -> {
+        for (int i = 0; i < n; i++) {
+          v[i] = Float.intBitsToFloat((data.getShort(2 * i) & 0xffff) << 16);
+        }
+      }
+      default -> throw new IllegalArgumentException(
+          "tensor " + h.name + ": dtype " + h.dtype + " is valid safetensors but not readable as float here");
+    }
+    return h.shape.length == 0 ? Nd4j.scalar(v[0]) : Nd4j.create(v, h.shape, 'c');
+  }
+
+  /** IEEE 754 binary16 to float, subnormals, infinities and NaN included. */
+  static float halfToFloat(short bits) {
+    int h = bits & 0xffff;
+    int sign = (h & 0x8000) << 16;
+    int exp = (h >>> 10) & 0x1f;
+    int mant = h & 0x3ff;
+    if (exp == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+    }
+    if (exp == 0) {
+      float f = mant * 0x1p-24f; // subnormal: mant x 2^-24, exact in float
+      return sign == 0 ? f : -f;
+    }
+    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+  }
+
+  /** Bytes per element of a safetensors dtype, or -1 when the name is not a safetensors dtype. */
+  private static long bytesPer(String dtype) {
+    return switch (dtype) {
+      case "F64", "I64", "U64" -> 8;
+      case "F32", "I32", "U32" -> 4;
+      case "F16", "BF16", "I16", "U16" -> 2;
+      case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
+      default -> -1;
+    };
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+    long p = pos;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, p);
+      if (n < 0) {
+        throw new IOException("unexpected end of file at byte " + p);
+      }
+      p += n;
+    }
+  }
+
+  private static IOException bad(Path file, String what) {
+    return new IOException("invalid safetensors file " + file + ": " + what);
+  }
+}
