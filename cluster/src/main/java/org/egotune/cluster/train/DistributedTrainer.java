@@ -96,6 +96,7 @@ public final class DistributedTrainer {
     long samples = (long) step * workers * cfg.train().batchSize();
     Path last = null;
     int round = step / k;
+    final int firstStep = step;
     int totalRounds = (totalSteps + k - 1) / k;
     long t0 = System.nanoTime();
     LOG.info("training {} steps x {} workers x batch {} ({} frames each), averaging every {} steps:"
@@ -123,10 +124,14 @@ public final class DistributedTrainer {
         double loss = results.stream().mapToDouble(WorkerResult::lossSum).sum()
             / results.stream().mapToInt(WorkerResult::lossSteps).sum();
         roundLosses.add(loss);
+        requireFinite(params, loss, step - steps, step,
+            last != null ? last : store.latestDir().orElse(null));
         double secs = (System.nanoTime() - roundStart) / 1e9;
         if (round == 1 || round % Math.max(1, totalRounds / 20) == 0 || step == totalSteps) {
-          LOG.info(String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s", round,
-              totalRounds, step, totalSteps, loss, roundSamples / secs));
+          double elapsed = (System.nanoTime() - t0) / 1e9;
+          double eta = elapsed / (step - firstStep) * (totalSteps - step);
+          LOG.info(String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s  ETA %s", round,
+              totalRounds, step, totalSteps, loss, roundSamples / secs, duration(eta)));
         }
         if (round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps) {
           last = store.save(
@@ -141,6 +146,38 @@ public final class DistributedTrainer {
     RatioMixer mixer = new RatioMixer(mixSources(sources), cfg.train().seed());
     return new Outcome(params, step, roundLosses, mixer.countsUpTo(samples), samples,
         last == null ? store.latestDir().orElse(null) : last, seconds);
+  }
+
+  /**
+   * Stops the run when training diverged, before anything is checkpointed: a NaN or infinite loss or
+   * parameter would otherwise poison every later checkpoint.
+   */
+  static void requireFinite(float[] params, double loss, int fromStep, int toStep, Path lastGood) {
+    String where = null;
+    if (!Double.isFinite(loss)) {
+      where = "the loss is " + loss;
+    } else {
+      for (int i = 0; i < params.length; i++) {
+        if (!Float.isFinite(params[i])) {
+          where = "parameter " + i + " is " + params[i];
+          break;
+        }
+      }
+    }
+    if (where != null) {
+      throw new IllegalStateException("training diverged in steps " + fromStep + ".." + toStep + ": "
+          + where + "; nothing was checkpointed for this round. Last good checkpoint: "
+          + (lastGood == null ? "none" : lastGood) + " (lower train.learningRate and resume from it)");
+    }
+  }
+
+  static String duration(double seconds) {
+    if (!Double.isFinite(seconds)) {
+      return "?";
+    }
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
   /** Sample-weighted average, summed in worker order so the result never depends on task timing. */
