@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvaluateCommand.class,
       ExportCommand.class,
-      SweepCommand.class
+      SweepCommand.class,
+      BenchCommand.class
     })
 public final class EgoTuneCli implements Runnable {
 
