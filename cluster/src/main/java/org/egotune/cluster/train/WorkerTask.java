@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.egotune.cluster.gpu.GpuAssignment;
+import org.egotune.cluster.gpu.GpuBinding;
 import org.egotune.mixer.mix.MixEntry;
 import org.egotune.mixer.mix.MixSource;
 import org.egotune.mixer.mix.RatioMixer;
@@ -45,7 +47,11 @@ final class WorkerTask implements java.io.Serializable {
   }
 
   WorkerResult run(int worker, RoundInput in) {
-    WorkerState st = CACHE.computeIfAbsent(runId + "#" + worker, k -> new WorkerState(this));
+    // GPU scheduling: bind this task's thread to the GPU Spark gave it (a no-op on the CPU
+    // backend). A cached trainer's arrays live on one device, so the cache key names the device.
+    GpuAssignment gpu = GpuBinding.bindCurrentTask();
+    String key = runId + "#" + worker + (gpu.device().isPresent() ? "@gpu" + gpu.device().getAsInt() : "");
+    WorkerState st = CACHE.computeIfAbsent(key, k -> new WorkerState(this));
     synchronized (st) {
       st.trainer.setParams(in.params());
       st.trainer.setOptimizerState(in.optimizer());
