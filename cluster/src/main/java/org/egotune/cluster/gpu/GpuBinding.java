@@ -1,6 +1,7 @@
 package org.egotune.cluster.gpu;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GpuBinding {
   private static final Logger LOG = LoggerFactory.getLogger(GpuBinding.class);
+  private static final AtomicBoolean REPORTED = new AtomicBoolean();
 
   private GpuBinding() {}
 
@@ -40,6 +42,13 @@ public final class GpuBinding {
   static GpuAssignment bind(Map<String, ResourceInformation> resources, boolean requested,
       DeviceApi devices) {
     GpuAssignment a = GpuAssignment.of(resources, requested);
+    if (REPORTED.compareAndSet(false, true)) {
+      // Once per JVM: what to look for on a GPU node (docs/cluster.md, "Checking the CUDA build").
+      LOG.info("ND4J backend in this JVM: {} ({}, {} device(s)); first task's GPU: {}",
+          devices.backendName(), devices.cuda() ? "CUDA" : "CPU",
+          devices.cuda() ? devices.deviceCount() : 0,
+          a.device().isPresent() ? a.device().getAsInt() : "none");
+    }
     if (!devices.cuda()) {
       LOG.debug("ND4J backend {} is not CUDA: GPU assignment {} ignored, training on the CPU",
           devices.backendName(), a.device());
