@@ -9,7 +9,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.spark.HadoopConfEntries;
 import org.egotune.mixer.reader.EgoMaskTrainReader;
 import org.egotune.mixer.reader.MevisReader;
 import org.egotune.mixer.reader.RefYoutubeVosReader;
@@ -75,8 +77,9 @@ public final class PrepareJob {
           chunks.size(), dir);
       String dirUri = dir.toString();
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Broadcast<HadoopConfEntries> hc = jsc.broadcast(HadoopConfEntries.of(conf));
       List<ShardInfo> infos = new ArrayList<>(jsc.parallelize(chunks, chunks.size())
-          .map(c -> writeShard(dirUri, c._1(), c._2()))
+          .map(c -> writeShard(hc.value().toConfiguration(), dirUri, c._1(), c._2()))
           .collect());
       infos.sort(Comparator.comparing(ShardInfo::file));
       DatasetManifest manifest = DatasetManifest.of(name, infos);
@@ -88,8 +91,8 @@ public final class PrepareJob {
     }
   }
 
-  private static ShardInfo writeShard(String dir, int index, List<ClipRecord> records) throws IOException {
-    Configuration conf = new Configuration();
+  private static ShardInfo writeShard(Configuration conf, String dir, int index, List<ClipRecord> records)
+      throws IOException {
     List<Sample> samples = new ArrayList<>(records.size());
     for (ClipRecord r : records) {
       samples.add(FrameFiles.toSample(conf, r));

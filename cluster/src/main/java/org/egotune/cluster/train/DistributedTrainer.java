@@ -19,6 +19,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.cluster.config.ConfigLoader;
 import org.egotune.cluster.config.JobConfig;
+import org.egotune.cluster.spark.HadoopConfEntries;
 import org.egotune.mixer.mix.MixSource;
 import org.egotune.mixer.mix.RatioMixer;
 import org.egotune.mixer.shard.DatasetManifest;
@@ -89,8 +90,9 @@ public final class DistributedTrainer {
     }
 
     String runId = UUID.randomUUID().toString();
-    WorkerTask task = new WorkerTask(runId, cfg.model(), cfg.train(), sources, workers);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<HadoopConfEntries> hadoopConf = jsc.broadcast(HadoopConfEntries.of(conf));
+    WorkerTask task = new WorkerTask(runId, cfg.model(), cfg.train(), sources, workers, hadoopConf);
     List<Integer> workerIds = IntStream.range(0, workers).boxed().toList();
     List<Double> roundLosses = new ArrayList<>();
     long samples = (long) step * workers * cfg.train().batchSize();
@@ -141,6 +143,7 @@ public final class DistributedTrainer {
       }
     } finally {
       WorkerTask.release(runId);
+      hadoopConf.destroy();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     RatioMixer mixer = new RatioMixer(mixSources(sources), cfg.train().seed());

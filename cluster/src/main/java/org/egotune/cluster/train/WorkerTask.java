@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.broadcast.Broadcast;
+import org.egotune.cluster.gpu.GpuAssignment;
+import org.egotune.cluster.gpu.GpuBinding;
+import org.egotune.cluster.spark.HadoopConfEntries;
 import org.egotune.mixer.mix.MixEntry;
 import org.egotune.mixer.mix.MixSource;
 import org.egotune.mixer.mix.RatioMixer;
@@ -32,20 +36,28 @@ final class WorkerTask implements java.io.Serializable {
   private final TrainConfig train;
   private final List<SourceSpec> sources;
   private final int workers;
+  /** The driver's Hadoop configuration, for opening shards (hdfs:///, spark.hadoop.* settings). */
+  private final Broadcast<HadoopConfEntries> hadoopConf;
 
   /** Per-executor state kept between rounds, so a worker does not rebuild its network every round. */
   private static final Map<String, WorkerState> CACHE = new ConcurrentHashMap<>();
 
-  WorkerTask(String runId, ModelConfig model, TrainConfig train, List<SourceSpec> sources, int workers) {
+  WorkerTask(String runId, ModelConfig model, TrainConfig train, List<SourceSpec> sources, int workers,
+      Broadcast<HadoopConfEntries> hadoopConf) {
     this.runId = runId;
     this.model = model;
     this.train = train;
     this.sources = List.copyOf(sources);
     this.workers = workers;
+    this.hadoopConf = hadoopConf;
   }
 
   WorkerResult run(int worker, RoundInput in) {
-    WorkerState st = CACHE.computeIfAbsent(runId + "#" + worker, k -> new WorkerState(this));
+    // GPU scheduling: bind this task's thread to the GPU Spark gave it (a no-op on the CPU
+    // backend). A cached trainer's arrays live on one device, so the cache key names the device.
+    GpuAssignment gpu = GpuBinding.bindCurrentTask();
+    String key = runId + "#" + worker + (gpu.device().isPresent() ? "@gpu" + gpu.device().getAsInt() : "");
+    WorkerState st = CACHE.computeIfAbsent(key, k -> new WorkerState(this));
     synchronized (st) {
       st.trainer.setParams(in.params());
       st.trainer.setOptimizerState(in.optimizer());
@@ -86,7 +98,7 @@ final class WorkerTask implements java.io.Serializable {
     final BatchMaker batches;
     final List<SourceSpec> sources;
     final Map<Integer, ShardedDataset> open = new LinkedHashMap<>();
-    final Configuration conf = new Configuration();
+    final Configuration conf;
 
     WorkerState(WorkerTask t) {
       this.trainer = new LocalTrainer(t.model, t.train);
@@ -97,6 +109,7 @@ final class WorkerTask implements java.io.Serializable {
       this.mixer = new RatioMixer(ms, t.train.seed());
       this.batches = new BatchMaker(t.model, t.train.framesPerSample(), t.train.seed());
       this.sources = t.sources;
+      this.conf = t.hadoopConf.value().toConfiguration();
     }
 
     ShardedDataset dataset(int source) {

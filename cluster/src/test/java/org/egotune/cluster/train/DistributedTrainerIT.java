@@ -6,20 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.egotune.cluster.config.CheckpointConfig;
-import org.egotune.cluster.config.DataConfig;
 import org.egotune.cluster.config.JobConfig;
-import org.egotune.cluster.config.SparkConfig;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;
-import org.egotune.model.ModelConfig;
-import org.egotune.trainer.config.TrainConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -53,12 +46,7 @@ class DistributedTrainerIT {
   }
 
   static JobConfig job(String ckpt, int steps) {
-    Map<String, Double> mix = new LinkedHashMap<>();
-    mix.put("egomask-train", 0.8);
-    mix.put("ref-youtube-vos", 0.2);
-    TrainConfig t = new TrainConfig(11L, steps, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
-    return new JobConfig(new DataConfig(shards, mix, "", "full"), new ModelConfig("tiny", 16, 64, 12, 5L), t,
-        new SparkConfig("local[2]", 2, 3, true), new CheckpointConfig(ckpt, 2, 5));
+    return TinyJob.of(shards, ckpt, steps, 3, 2, 5);
   }
 
   float[] train(String ckpt, int steps, boolean resume) {

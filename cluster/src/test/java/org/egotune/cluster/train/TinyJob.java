@@ -1,0 +1,24 @@
+package org.egotune.cluster.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.egotune.cluster.config.CheckpointConfig;
+import org.egotune.cluster.config.DataConfig;
+import org.egotune.cluster.config.JobConfig;
+import org.egotune.cluster.config.SparkConfig;
+import org.egotune.model.ModelConfig;
+import org.egotune.trainer.config.TrainConfig;
+
+/** The tiny training job the distributed-training ITs share: 80/20 mix, 16x16 model, 2 workers. */
+final class TinyJob {
+  private TinyJob() {}
+
+  static JobConfig of(String shards, String ckpt, int steps, int averagingEvery, int everyRounds, int keepLast) {
+    Map<String, Double> mix = new LinkedHashMap<>();
+    mix.put("egomask-train", 0.8);
+    mix.put("ref-youtube-vos", 0.2);
+    TrainConfig t = new TrainConfig(11L, steps, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+    return new JobConfig(new DataConfig(shards, mix, "", "full"), new ModelConfig("tiny", 16, 64, 12, 5L), t,
+        new SparkConfig("local[2]", 2, averagingEvery, true), new CheckpointConfig(ckpt, everyRounds, keepLast));
+  }
+}
