@@ -45,7 +45,7 @@ final class QuickstartCommand implements Callable<Integer> {
     System.out.printf("training loss %.4f -> %.4f over %d samples in %.0f s; mix: %s%n",
         r.firstLoss(), r.lastLoss(), r.samplesSeen(), r.trainSeconds(), shares.toString().trim());
     System.out.println("checkpoint: " + r.checkpoint());
-    System.out.println("export:     " + r.export() + " (model.fb + card.json)");
+    System.out.println("export:     " + r.export() + " (model.fb, model.safetensors, card.json)");
     return 0;
   }
 }

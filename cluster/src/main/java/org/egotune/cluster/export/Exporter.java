@@ -42,9 +42,28 @@ public final class Exporter {
 
   private Exporter() {}
 
-  /** Exports {@code checkpoint} into {@code out}; {@code metrics} may be empty. Returns {@code out}. */
+  /** What an export writes. */
+  public enum Format {
+    /** {@code model.fb}: the network in DL4J's SameDiff format. */
+    DL4J,
+    /** {@code model.safetensors}: the parameters by name (the model zoo's parameter table), float32. */
+    SAFETENSORS,
+    /** {@code card.json}: the model card. */
+    CARD
+  }
+
+  /** Exports every format. */
   public static Path export(Configuration conf, Path checkpoint, Path out,
       Map<String, MetricTable.Summary> metrics, boolean overwrite) {
+    return export(conf, checkpoint, out, metrics, overwrite, java.util.EnumSet.allOf(Format.class));
+  }
+
+  /** Exports {@code checkpoint} into {@code out}; {@code metrics} may be empty. Returns {@code out}. */
+  public static Path export(Configuration conf, Path checkpoint, Path out,
+      Map<String, MetricTable.Summary> metrics, boolean overwrite, java.util.Set<Format> formats) {
+    if (formats.isEmpty()) {
+      throw new IllegalArgumentException("export: --format names no format");
+    }
     try {
       FileSystem fs = out.getFileSystem(conf);
       if (fs.exists(out) && !overwrite) {
@@ -89,21 +108,74 @@ public final class Exporter {
 
       Path tmp = new Path(out.getParent(), "_tmp." + out.getName() + "." + UUID.randomUUID());
       fs.mkdirs(tmp);
-      write(fs, new Path(tmp, "model.fb"), modelBytes);
-      write(fs, new Path(tmp, "card.json"), JSON.writeValueAsBytes(card));
+      if (formats.contains(Format.DL4J)) {
+        write(fs, new Path(tmp, "model.fb"), modelBytes);
+      }
+      if (formats.contains(Format.SAFETENSORS)) {
+        write(fs, new Path(tmp, "model.safetensors"), safetensors(model, mc, c.step()));
+      }
+      if (formats.contains(Format.CARD)) {
+        write(fs, new Path(tmp, "card.json"), JSON.writeValueAsBytes(card));
+      }
       if (fs.exists(out)) {
         fs.delete(out, true);
       }
       if (!fs.rename(tmp, out)) {
         throw new IOException("rename " + tmp + " -> " + out + " failed");
       }
-      try (InputStream in = fs.open(new Path(out, "model.fb"))) {
-        verify(in.readAllBytes(), model.params(), c.params());
+      if (formats.contains(Format.DL4J)) {
+        try (InputStream in = fs.open(new Path(out, "model.fb"))) {
+          verify(in.readAllBytes(), model.params(), c.params());
+        }
+      }
+      if (formats.contains(Format.SAFETENSORS)) {
+        try (InputStream in = fs.open(new Path(out, "model.safetensors"))) {
+          verifySafetensors(in.readAllBytes(), model.params(), c.params());
+        }
       }
       LOG.info("exported {} ({} parameters) to {}", checkpoint, c.params().length, out);
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("export of " + checkpoint + " to " + out + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The parameters by parameter-table name, in a safetensors file's bytes. */
+  private static byte[] safetensors(SegModel model, ModelConfig mc, int step) throws IOException {
+    Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new java.util.LinkedHashMap<>();
+    for (ParamTable.Entry e : model.params().entries()) {
+      tensors.put(e.name(), model.sameDiff().getVariable(e.name()).getArr());
+    }
+    java.nio.file.Path local = java.nio.file.Files.createTempFile("egotune-export", ".safetensors");
+    try {
+      org.egotune.model.io.Safetensors.write(local, tensors,
+          Map.of("egotune.preset", mc.preset(), "egotune.step", String.valueOf(step),
+              "egotune.version", Version.get()));
+      return java.nio.file.Files.readAllBytes(local);
+    } finally {
+      java.nio.file.Files.deleteIfExists(local);
+    }
+  }
+
+  private static void verifySafetensors(byte[] bytes, ParamTable table, float[] expected) throws IOException {
+    java.nio.file.Path local = java.nio.file.Files.createTempFile("egotune-verify", ".safetensors");
+    try {
+      java.nio.file.Files.write(local, bytes);
+      Map<String, org.nd4j.linalg.api.ndarray.INDArray> t = org.egotune.model.io.Safetensors.read(local).tensors();
+      for (ParamTable.Entry e : table.entries()) {
+        org.nd4j.linalg.api.ndarray.INDArray a = t.get(e.name());
+        if (a == null || !Arrays.equals(a.shape(), e.shape())) {
+          throw new IllegalStateException("exported model.safetensors lacks " + e.name() + " with shape "
+              + Arrays.toString(e.shape()));
+        }
+        float[] got = a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
+        float[] want = Arrays.copyOfRange(expected, (int) e.offset(), (int) (e.offset() + e.length()));
+        if (!Arrays.equals(got, want)) {
+          throw new IllegalStateException("exported model.safetensors: " + e.name() + " does not read back equal");
+        }
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(local);
     }
   }
 

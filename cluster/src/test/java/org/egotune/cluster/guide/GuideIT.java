@@ -72,11 +72,13 @@ class GuideIT {
     }
     for (String f : List.of("qs/export/card.json", "shards/egomask-train/manifest.json",
         "run1/checkpoints/latest", "run1/metrics.json", "sweep/table.md", "sweep/plot.png",
-        "run1/export/model.fb", "run1/export/card.json")) {
+        "run1/export/model.fb", "run1/export/card.json", "run1/export/model.safetensors",
+        "run1/weights/model.safetensors")) {
       assertTrue(Files.exists(work.resolve(f)), f + " is produced by the guide's commands");
     }
     String all = Files.readString(work.resolve("all.log"));
     assertTrue(all.contains("resuming from"), "the --resume step resumes");
+    assertFalse(Files.exists(work.resolve("run1/weights/model.fb")), "--format safetensors writes only that");
     File[] preds = work.resolve("preds").toFile().listFiles();
     assertFalse(preds == null || preds.length == 0, "predictions are written");
   }
