@@ -152,6 +152,9 @@ public final class LinePlot {
 
   private static String tick(double v) {
     double a = Math.abs(v);
+    if (v == Math.rint(v) && a < 1e9) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
     String fmt = a == 0 || a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 0.01 ? "%.2f" : "%.2g";
     return String.format(Locale.ROOT, fmt, v);
   }
