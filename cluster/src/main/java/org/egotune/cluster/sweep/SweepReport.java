@@ -1,10 +1,5 @@
 package org.egotune.cluster.sweep;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import org.egotune.cluster.plot.LinePlot;
 
 /**
  * The sweep's report: one row per ego share (mean ± std over seeds), as Markdown and CSV, the best
@@ -173,86 +169,35 @@ public final class SweepReport {
 
   /** Line plot of the headline metrics against the ego share, with ±std bars when seeds > 1. */
   static BufferedImage plot(List<Row> rows) {
-    int w = 900;
-    int h = 560;
-    int left = 70;
-    int right = 250;
-    int top = 50;
-    int bottom = 60;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, w, h);
-    int pw = w - left - right;
-    int ph = h - top - bottom;
-    List<String> series = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     String split = headline(rows).split(" ")[0];
     for (String m : List.of("IoU_gold_with_pred", "IoU_gold", "IoU_all", "J&F")) {
-      series.add(split + " " + m);
+      names.add(split + " " + m);
     }
     if (rows.get(0).columns().containsKey("exo IoU_all")) {
-      series.add("exo IoU_all");
+      names.add("exo IoU_all");
     }
     double ymax = 10;
-    for (Row r : rows) {
-      for (String s : series) {
-        double[] v = r.columns().get(s);
-        if (v != null && !Double.isNaN(v[0])) {
+    List<LinePlot.Series> series = new ArrayList<>();
+    for (String name : names) {
+      double[] x = new double[rows.size()];
+      double[] y = new double[rows.size()];
+      double[] err = new double[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        double[] v = rows.get(i).columns().getOrDefault(name, new double[] {Double.NaN, 0});
+        x[i] = rows.get(i).share();
+        y[i] = v[0];
+        err[i] = v[1];
+        if (!Double.isNaN(v[0])) {
           ymax = Math.max(ymax, v[0] + v[1]);
         }
       }
+      series.add(new LinePlot.Series(name, x, y, err, true));
     }
     ymax = Math.min(100, Math.ceil(ymax / 10) * 10);
-    g.setColor(new Color(235, 235, 235));
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    for (int i = 0; i <= 5; i++) {
-      int y = top + ph - (int) (ph * i / 5.0);
-      g.setColor(new Color(230, 230, 230));
-      g.drawLine(left, y, left + pw, y);
-      g.setColor(Color.DARK_GRAY);
-      g.drawString(String.format(Locale.ROOT, "%.0f", ymax * i / 5), left - 35, y + 4);
-      int x = left + (int) (pw * i / 5.0);
-      g.drawString(String.format(Locale.ROOT, "%.1f", i / 5.0), x - 8, top + ph + 20);
-    }
-    g.setColor(Color.BLACK);
-    g.drawRect(left, top, pw, ph);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("EgoTune ratio sweep: metrics (x100) against the egocentric share", left, 30);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    g.drawString("ego share of training samples", left + pw / 2 - 90, h - 15);
-    Color[] colours = {new Color(214, 39, 40), new Color(31, 119, 180), new Color(44, 160, 44),
-        new Color(148, 103, 189), new Color(255, 127, 14)};
-    for (int si = 0; si < series.size(); si++) {
-      String s = series.get(si);
-      g.setColor(colours[si % colours.length]);
-      g.setStroke(new BasicStroke(2.2f));
-      int px = -1;
-      int py = -1;
-      for (Row r : rows) {
-        double[] v = r.columns().get(s);
-        if (v == null || Double.isNaN(v[0])) {
-          continue;
-        }
-        int x = left + (int) Math.round(pw * r.share());
-        int y = top + ph - (int) Math.round(ph * v[0] / ymax);
-        if (px >= 0) {
-          g.drawLine(px, py, x, y);
-        }
-        g.fillOval(x - 4, y - 4, 8, 8);
-        if (v[1] > 0) {
-          int dy = (int) Math.round(ph * v[1] / ymax);
-          g.drawLine(x, y - dy, x, y + dy);
-        }
-        px = x;
-        py = y;
-      }
-      int ly = top + 20 + si * 22;
-      g.drawLine(left + pw + 15, ly - 4, left + pw + 40, ly - 4);
-      g.setColor(Color.BLACK);
-      g.drawString(s, left + pw + 48, ly);
-    }
-    g.dispose();
-    return img;
+    return LinePlot.render(new LinePlot.Layout(900, 560,
+        "EgoTune ratio sweep: metrics (x100) against the egocentric share",
+        "ego share of training samples", "x100", new LinePlot.Range(0, 1), new LinePlot.Range(0, ymax)),
+        series);
   }
 }

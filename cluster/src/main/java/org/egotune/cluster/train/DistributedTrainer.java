@@ -89,6 +89,16 @@ public final class DistributedTrainer {
           + " checkpoint; pass --resume to continue that run or choose another output directory");
     }
 
+    Path runDir = new Path(cfg.checkpoint().dir());
+    RunLog log;
+    try {
+      log = resume ? RunLog.open(conf, runDir, step) : RunLog.fresh(conf, runDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the run's " + RunLog.FILE + ": " + e.getMessage(), e);
+    }
+    double elapsedBefore = log.elapsedSeconds();
+    RatioMixer countsMixer = new RatioMixer(mixSources(sources), cfg.train().seed());
+
     String runId = UUID.randomUUID().toString();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopConfEntries> hadoopConf = jsc.broadcast(HadoopConfEntries.of(conf));
@@ -126,11 +136,18 @@ public final class DistributedTrainer {
         double loss = results.stream().mapToDouble(WorkerResult::lossSum).sum()
             / results.stream().mapToInt(WorkerResult::lossSteps).sum();
         roundLosses.add(loss);
-        requireFinite(params, loss, step - steps, step,
-            last != null ? last : store.latestDir().orElse(null));
+        try {
+          requireFinite(params, loss, step - steps, step,
+              last != null ? last : store.latestDir().orElse(null));
+        } catch (IllegalStateException e) {
+          writeLog(log, false); // the curve up to the last good round, for the post-mortem
+          throw e;
+        }
         double secs = (System.nanoTime() - roundStart) / 1e9;
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        log.add(new RoundMetrics(round, step, totalSteps, loss, roundSamples / secs, samples,
+            elapsedBefore + elapsed, countsMixer.countsUpTo(samples)));
         if (round == 1 || round % Math.max(1, totalRounds / 20) == 0 || step == totalSteps) {
-          double elapsed = (System.nanoTime() - t0) / 1e9;
           double eta = elapsed / (step - firstStep) * (totalSteps - step);
           LOG.info(String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s  ETA %s", round,
               totalRounds, step, totalSteps, loss, roundSamples / secs, duration(eta)));
@@ -139,16 +156,29 @@ public final class DistributedTrainer {
           last = store.save(
               new CheckpointData(step, iteration, samples, params, optimizer, meta(sources, samples, roundLosses)),
               Map.of("model.fb", modelFile(params)));
+          writeLog(log, false);
         }
       }
+      writeLog(log, true);
     } finally {
       WorkerTask.release(runId);
       hadoopConf.destroy();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    RatioMixer mixer = new RatioMixer(mixSources(sources), cfg.train().seed());
-    return new Outcome(params, step, roundLosses, mixer.countsUpTo(samples), samples,
+    return new Outcome(params, step, roundLosses, countsMixer.countsUpTo(samples), samples,
         last == null ? store.latestDir().orElse(null) : last, seconds);
+  }
+
+  /** Replaces metrics.jsonl (and with {@code plot}, loss.png); a failure is logged, never fatal. */
+  private static void writeLog(RunLog log, boolean plot) {
+    try {
+      log.write();
+      if (plot) {
+        log.writePlot();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write the run's metrics ({}); training is unaffected", e.toString());
+    }
   }
 
   /**

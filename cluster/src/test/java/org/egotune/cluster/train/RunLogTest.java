@@ -1,0 +1,131 @@
+package org.egotune.cluster.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.egotune.cluster.plot.LinePlot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** metrics.jsonl and loss.png through Hadoop's local file system. */
+class RunLogTest {
+  @TempDir java.nio.file.Path tmp;
+  private final Configuration conf = new Configuration();
+
+  private static RoundMetrics round(int r) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("ego", 4L * r * 5);
+    counts.put("exo", 1L * r * 5);
+    return new RoundMetrics(r, 5 * r, 40, 1.0 / r, 100.0 + r, 25L * r, 2.0 * r, counts);
+  }
+
+  private RunLog logWith(int rounds) {
+    RunLog log = RunLog.fresh(conf, new Path(tmp.toUri()));
+    for (int r = 1; r <= rounds; r++) {
+      log.add(round(r));
+    }
+    return log;
+  }
+
+  private List<String> fileLines() throws IOException {
+    return Files.readAllLines(tmp.resolve(RunLog.FILE));
+  }
+
+  @Test
+  void writesOneJsonObjectPerRoundWithEveryField() throws Exception {
+    logWith(3).write();
+    List<String> lines = fileLines();
+    assertEquals(3, lines.size());
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertEquals(List.of("round", "step", "totalSteps", "loss", "samplesPerSec", "samplesSeen",
+        "elapsedSeconds", "realisedCounts"), iterableToList(first.fieldNames()));
+    assertEquals(5, first.get("step").asInt());
+    assertEquals(20, first.get("realisedCounts").get("ego").asLong());
+    assertEquals(List.of("ego", "exo"), iterableToList(first.get("realisedCounts").fieldNames()),
+        "counts keep the mix order");
+    RunLog back = RunLog.open(conf, new Path(tmp.toUri()), Integer.MAX_VALUE);
+    assertEquals(List.of(round(1), round(2), round(3)), back.lines());
+    assertEquals(6.0, back.elapsedSeconds());
+    assertFalse(Files.exists(tmp.resolve(RunLog.TMP)), "the temporary file was renamed away");
+  }
+
+  @Test
+  void resumeKeepsTheLinesUpToTheResumedStepAndContinues() throws Exception {
+    logWith(5).write(); // steps 5..25; the run resumes from a checkpoint at step 15
+    RunLog resumed = RunLog.open(conf, new Path(tmp.toUri()), 15);
+    assertEquals(List.of(round(1), round(2), round(3)), resumed.lines());
+    resumed.add(round(4));
+    resumed.write();
+    assertEquals(4, fileLines().size());
+    assertEquals(0, RunLog.open(conf, new Path(tmp.toUri()), 0).lines().size(), "--resume with no checkpoint");
+  }
+
+  @Test
+  void aFailureBeforeTheReplaceLeavesTheOldFileWhole() throws Exception {
+    logWith(2).write();
+    List<String> before = fileLines();
+    RunLog longer = logWith(4);
+    IOException e = assertThrows(IOException.class,
+        () -> longer.write(() -> { throw new IOException("simulated crash"); }));
+    assertEquals("simulated crash", e.getMessage());
+    assertEquals(before, fileLines(), "metrics.jsonl is untouched");
+    assertEquals(2, RunLog.open(conf, new Path(tmp.toUri()), 100).lines().size(),
+        "a reader ignores the temporary file while the real one exists");
+    longer.write();
+    assertEquals(4, fileLines().size(), "the next write replaces the leftover temporary file");
+  }
+
+  @Test
+  void aCrashBetweenDeleteAndRenameIsRecoveredFromTheCompleteTemporaryFile() throws Exception {
+    logWith(3).write();
+    Files.move(tmp.resolve(RunLog.FILE), tmp.resolve(RunLog.TMP));
+    assertEquals(3, RunLog.open(conf, new Path(tmp.toUri()), 100).lines().size());
+  }
+
+  @Test
+  void aCorruptLineIsRefusedWithFileAndLine() throws Exception {
+    Files.writeString(tmp.resolve(RunLog.FILE), "{\"round\": 1}\n");
+    IOException e = assertThrows(IOException.class, () -> RunLog.open(conf, new Path(tmp.toUri()), 10));
+    assertTrue(e.getMessage().contains("metrics.jsonl line 1"), e.getMessage());
+  }
+
+  @Test
+  void roundMetricsAreValidated() {
+    assertThrows(IllegalArgumentException.class, () -> new RoundMetrics(0, 5, 10, 1, 1, 1, 1, Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> new RoundMetrics(1, 11, 10, 1, 1, 1, 1, Map.of()));
+  }
+
+  @Test
+  void lossPlotIsWrittenInTheSeriesColour() throws Exception {
+    logWith(6).writePlot();
+    BufferedImage img = ImageIO.read(tmp.resolve(RunLog.PLOT).toFile());
+    assertEquals(900, img.getWidth());
+    int loss = LinePlot.colour(0).getRGB() & 0xFFFFFF;
+    boolean found = false;
+    for (int y = 0; y < img.getHeight() && !found; y++) {
+      for (int x = 0; x < img.getWidth() && !found; x++) {
+        found = (img.getRGB(x, y) & 0xFFFFFF) == loss;
+      }
+    }
+    assertTrue(found, "the loss curve is drawn");
+  }
+
+  private static List<String> iterableToList(java.util.Iterator<String> it) {
+    List<String> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+}
