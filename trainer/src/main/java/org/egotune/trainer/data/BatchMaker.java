@@ -13,7 +13,8 @@ import org.egotune.model.text.HashedTokens;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Turns samples into a {@link Batch}: draws {@code framesPerSample} frames of each clip, resizes
+ * Turns samples into a {@link Batch}: draws {@code framesPerSample} frames of each clip (see
+ * {@link #pickFrames}), resizes
  * frames and masks to the network's size and encodes the expression. The frames drawn for the
  * sample at global position {@code p} depend only on (seed, p), so the batch a sample contributes
  * is the same whichever worker, round or retry trains it.
@@ -46,7 +47,7 @@ public final class BatchMaker {
       Sample sample = samples.get(i);
       ClipRecord r = sample.record();
       float[] tok = HashedTokens.encode(r.expression(), model.vocab());
-      for (int f : pickFrames(r.frameNames().size(), new SplittableRandom(Seeds.mix(seed, Seeds.FRAMES, positions[i])))) {
+      for (int f : pickFrames(r, new SplittableRandom(Seeds.mix(seed, Seeds.FRAMES, positions[i])))) {
         BufferedImage img = FrameTensors.decode(sample.frames().get(f),
             r.source() + "/" + r.video() + "/" + r.frameNames().get(f));
         FrameTensors.imageChw(img, s, frames, row * 3 * s * s);
@@ -68,27 +69,65 @@ public final class BatchMaker {
         samples.size());
   }
 
-  /** {@code framesPerSample} frame indices in temporal order: distinct when the clip has enough. */
-  List<Integer> pickFrames(int available, SplittableRandom rng) {
-    List<Integer> out = new ArrayList<>(framesPerSample);
-    if (available >= framesPerSample) {
-      int[] idx = new int[available];
-      for (int i = 0; i < available; i++) {
-        idx[i] = i;
-      }
-      for (int i = 0; i < framesPerSample; i++) {
-        int j = i + rng.nextInt(available - i);
+  /**
+   * The frames of {@code r} a sample trains on, in temporal order. A clip where the target is
+   * present in some frames and absent from others (egocentric clips) gets the Sa2VA recipe's mix:
+   * 1 to {@code min(4, T - 1)} frames where it is present, the rest where it is absent, so that
+   * absence is learned; any other clip gets {@code T} frames drawn uniformly. Frames are distinct
+   * when the clip has enough of them.
+   */
+  List<Integer> pickFrames(ClipRecord r, SplittableRandom rng) {
+    int t = framesPerSample;
+    List<Integer> present = new ArrayList<>();
+    List<Integer> absent = new ArrayList<>();
+    for (int i = 0; i < r.masks().size(); i++) {
+      Rle m = r.masks().get(i);
+      (m != null && m.area() > 0 ? present : absent).add(i);
+    }
+    if (present.isEmpty() || absent.isEmpty() || t < 2) {
+      List<Integer> all = new ArrayList<>(present);
+      all.addAll(absent);
+      all.sort(null);
+      return draw(all, t, rng);
+    }
+    int p = 1 + rng.nextInt(Math.min(Math.min(4, t - 1), present.size()));
+    List<Integer> out = new ArrayList<>(draw(present, p, rng));
+    int rest = t - p;
+    if (absent.size() >= rest) {
+      out.addAll(draw(absent, rest, rng));
+    } else {
+      // Too few absent frames: take them all and fill up with present ones not drawn yet.
+      out.addAll(absent);
+      List<Integer> unused = new ArrayList<>(present);
+      unused.removeAll(out);
+      out.addAll(draw(unused, rest - absent.size(), rng));
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** {@code k} of {@code from}: distinct (partial Fisher-Yates) when there are enough, else with repeats. */
+  private static List<Integer> draw(List<Integer> from, int k, SplittableRandom rng) {
+    List<Integer> out = new ArrayList<>(k);
+    if (from.isEmpty()) {
+      return out;
+    }
+    if (from.size() >= k) {
+      int[] idx = from.stream().mapToInt(Integer::intValue).toArray();
+      for (int i = 0; i < k; i++) {
+        int j = i + rng.nextInt(idx.length - i);
         int tmp = idx[i];
         idx[i] = idx[j];
         idx[j] = tmp;
         out.add(idx[i]);
       }
     } else {
-      for (int i = 0; i < framesPerSample; i++) {
-        out.add(rng.nextInt(available));
+      for (int i = 0; i < k; i++) {
+        out.add(from.get(rng.nextInt(from.size())));
       }
     }
     out.sort(null);
     return out;
   }
+
 }
