@@ -25,8 +25,14 @@ final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of data and training (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--overwrite", description = "Replace the output of an earlier quickstart in --out.")
+  boolean overwrite;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (overwrite) {
+      Quickstart.deleteOutput(out);
+    }
     Quickstart.Options d = Quickstart.Options.defaults(out);
     Quickstart.Report r = Quickstart.run(new Quickstart.Options(out, master, d.egoVideos(), d.exoVideos(),
         d.benchVideos(), steps, seed));

@@ -79,8 +79,9 @@ public final class Quickstart {
 
   public static Report run(Options o) {
     try {
-      if (Files.exists(o.out()) && Files.list(o.out()).findAny().isPresent()) {
-        throw new IllegalStateException(o.out() + " is not empty; choose another --out or remove it");
+      if (Files.exists(o.out()) && !isEmptyDir(o.out())) {
+        throw new IllegalStateException(o.out() + " is not empty; choose another --out, or pass"
+            + " --overwrite to replace an earlier quickstart's output");
       }
       Path raw = o.out().resolve("raw");
       Path ego = raw.resolve("egomask-train");
@@ -133,6 +134,36 @@ public final class Quickstart {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("quickstart failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isEmptyDir(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  /**
+   * Deletes an earlier quickstart's output directory. Refuses anything that does not look like one
+   * (it must hold {@code raw/} and nothing but quickstart outputs), so a mistyped {@code --out} is
+   * never wiped.
+   */
+  public static void deleteOutput(Path out) throws IOException {
+    if (!Files.exists(out)) {
+      return;
+    }
+    java.util.Set<String> known = java.util.Set.of("raw", "shards", "checkpoints", "export");
+    try (var entries = Files.list(out)) {
+      java.util.List<String> names = entries.map(p -> p.getFileName().toString()).toList();
+      if (!names.isEmpty() && (!names.contains("raw") || !known.containsAll(names))) {
+        throw new IllegalStateException(out + " does not look like a quickstart output (expected only "
+            + known + ", found " + names + "); not deleting it");
+      }
+    }
+    try (var walk = Files.walk(out)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

@@ -180,4 +180,28 @@ class EgoTuneCliTest {
     assertTrue(r.err().contains("checkpoint"), "the error says what is missing\n" + r.describe());
     assertFalse(Files.exists(out), "nothing is exported");
   }
+
+  @Test
+  void quickstartRefusesANonEmptyOutputAndOverwriteNeverWipesAForeignDirectory() throws Exception {
+    Path out = tmp.resolve("qs");
+    Files.createDirectories(out.resolve("notes"));
+    Files.writeString(out.resolve("notes/keep.txt"), "mine");
+    Run r = run("quickstart", "--out", out.toString());
+    assertEquals(2, r.code(), r.describe());
+    assertTrue(r.err().contains("is not empty") && r.err().contains("--overwrite"), r.describe());
+    Run o = run("quickstart", "--out", out.toString(), "--overwrite");
+    assertEquals(2, o.code(), o.describe());
+    assertTrue(o.err().contains("does not look like a quickstart output"), o.describe());
+    assertTrue(Files.exists(out.resolve("notes/keep.txt")), "a foreign directory is left alone");
+  }
+
+  @Test
+  void overwriteDeletesAnEarlierQuickstartOutput() throws Exception {
+    Path out = tmp.resolve("old");
+    Files.createDirectories(out.resolve("raw/egomask-train"));
+    Files.createDirectories(out.resolve("checkpoints/step-00000001"));
+    Files.writeString(out.resolve("checkpoints/latest"), "step-00000001");
+    org.egotune.cluster.quickstart.Quickstart.deleteOutput(out);
+    assertFalse(Files.exists(out));
+  }
 }
