@@ -43,6 +43,20 @@ public final class SegModel {
     };
   }
 
+  /** Builds the network for {@code config} and sets its parameters from a flat vector. */
+  public static SegModel withParams(ModelConfig config, float[] flat) {
+    SegModel m = build(config);
+    m.params.assign(m.sd, flat);
+    return m;
+  }
+
+  /** The network in DL4J's SameDiff format (FlatBuffers), without optimizer state. */
+  public byte[] toModelFile() {
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    sd.save(bos, false);
+    return bos.toByteArray();
+  }
+
   /** Wraps a graph loaded from a model file; its variables must match the preset's table. */
   public static SegModel wrap(ModelConfig config, SameDiff sd) {
     SegModel fresh = build(config);

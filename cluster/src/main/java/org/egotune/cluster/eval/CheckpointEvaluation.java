@@ -51,8 +51,7 @@ public final class CheckpointEvaluation {
     try {
       ModelConfig mc = JSON.treeToValue(c.meta().path("config").path("model"), ModelConfig.class);
       TrainConfig tc = JSON.treeToValue(c.meta().path("config").path("train"), TrainConfig.class);
-      SegModel model = SegModel.build(mc);
-      model.params().assign(model.sameDiff(), c.params());
+      SegModel model = SegModel.withParams(mc, c.params());
       return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold())
           .evaluate(model, records, writePredictions);
     } catch (IOException e) {

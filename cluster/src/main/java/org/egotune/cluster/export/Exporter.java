@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -73,11 +72,8 @@ public final class Exporter {
       CheckpointData c = store.load(checkpoint);
       JsonNode job = c.meta();
       ModelConfig mc = JSON.treeToValue(job.path("config").path("model"), ModelConfig.class);
-      SegModel model = SegModel.build(mc);
-      model.params().assign(model.sameDiff(), c.params());
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      model.sameDiff().save(bos, false);
-      byte[] modelBytes = bos.toByteArray();
+      SegModel model = SegModel.withParams(mc, c.params());
+      byte[] modelBytes = model.toModelFile();
       verify(modelBytes, model.params(), c.params());
 
       ObjectNode card = JSON.createObjectNode();

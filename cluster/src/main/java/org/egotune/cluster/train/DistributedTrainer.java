@@ -2,7 +2,6 @@ package org.egotune.cluster.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.egotune.cluster.spark.HadoopConfEntries;
 import org.egotune.mixer.mix.MixSource;
 import org.egotune.mixer.mix.RatioMixer;
 import org.egotune.mixer.shard.DatasetManifest;
+import org.egotune.model.SegModel;
 import org.egotune.trainer.checkpoint.CheckpointData;
 import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.loop.LocalTrainer;
@@ -289,11 +289,7 @@ public final class DistributedTrainer {
 
   /** The model in DL4J's SameDiff format (FlatBuffers) with the given parameters. */
   private byte[] modelFile(float[] params) {
-    LocalTrainer t = new LocalTrainer(cfg.model(), cfg.train());
-    t.setParams(params);
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    t.model().sameDiff().save(bos, false);
-    return bos.toByteArray();
+    return SegModel.withParams(cfg.model(), params).toModelFile();
   }
 
   private static void checkCompatible(CheckpointData c, int nParams, int nOpt, int workers) {
