@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.egotune.cluster.cli.Version;
@@ -105,13 +104,13 @@ public final class Exporter {
       Path tmp = new Path(out.getParent(), "_tmp." + out.getName() + "." + UUID.randomUUID());
       fs.mkdirs(tmp);
       if (formats.contains(Format.DL4J)) {
-        write(fs, new Path(tmp, "model.fb"), modelBytes);
+        CheckpointStore.write(fs, new Path(tmp, "model.fb"), modelBytes);
       }
       if (formats.contains(Format.SAFETENSORS)) {
-        write(fs, new Path(tmp, "model.safetensors"), safetensors(model, mc, c.step()));
+        CheckpointStore.write(fs, new Path(tmp, "model.safetensors"), safetensors(model, mc, c.step()));
       }
       if (formats.contains(Format.CARD)) {
-        write(fs, new Path(tmp, "card.json"), JSON.writeValueAsBytes(card));
+        CheckpointStore.write(fs, new Path(tmp, "card.json"), JSON.writeValueAsBytes(card));
       }
       if (fs.exists(out)) {
         fs.delete(out, true);
@@ -180,13 +179,6 @@ public final class Exporter {
     float[] got = table.flatten(back);
     if (!Arrays.equals(got, expected)) {
       throw new IllegalStateException("exported model does not read back with the checkpoint's parameters");
-    }
-  }
-
-  private static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
-    try (FSDataOutputStream o = fs.create(p, false)) {
-      o.write(bytes);
-      o.hsync();
     }
   }
 }

@@ -245,7 +245,8 @@ public final class CheckpointStore {
     return bytes;
   }
 
-  private static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
+  /** Creates {@code p} (never over an existing file), writes {@code bytes} and syncs them to storage. */
+  public static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
     try (FSDataOutputStream out = fs.create(p, false)) {
       out.write(bytes);
       out.hsync();
