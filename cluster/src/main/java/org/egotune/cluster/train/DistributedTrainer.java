@@ -72,7 +72,7 @@ public final class DistributedTrainer {
     int iteration = 0;
     int step = 0;
     if (resume) {
-      var latest = store.loadLatest();
+      var latest = store.loadForResume();
       if (latest.isPresent()) {
         CheckpointData c = latest.get();
         checkCompatible(c, params.length, optimizer.length, workers);

@@ -31,17 +31,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Crash-safe checkpoints in a directory on any Hadoop file system. A checkpoint is a directory
  * {@code step-NNNNNNNN} holding {@code params.f32}, {@code optimizer.f32} (little-endian float32),
- * optional extra files (e.g. the DL4J model) and {@code meta.json} with every file's SHA-256. It is
- * written under a temporary name, each file synced, then renamed into place, and only then does the
- * {@code latest} pointer move: a crash at any point leaves the previous checkpoint complete and
- * chosen. Loading verifies every checksum and refuses a checkpoint that does not match.
+ * optional extra files (e.g. the DL4J model), {@code meta.json} with every file's SHA-256 and
+ * {@code meta.json.sha256} with meta.json's own. It is written under a temporary name, each file
+ * synced, then renamed into place, and only then does the {@code latest} pointer move: a crash at any
+ * point leaves the previous checkpoint complete and chosen. Loading verifies every checksum and
+ * refuses a checkpoint that does not match; {@link #loadForResume()} then falls back to the newest
+ * older checkpoint that verifies (docs/reliability.md).
  */
 public final class CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
   static final String PARAMS = "params.f32";
   static final String OPTIMIZER = "optimizer.f32";
   static final String META = "meta.json";
+  static final String META_SUM = "meta.json.sha256";
   static final String LATEST = "latest";
+  /** Prefix of a checkpoint that failed verification on resume and was set aside, never deleted. */
+  static final String CORRUPT = "_corrupt.";
+  private static final String STEP_NAME = "step-\\d{8}";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -88,7 +94,7 @@ public final class CheckpointStore {
         sums.put(f.getKey(), sha256(f.getValue()));
       }
       ObjectNode meta = JSON.createObjectNode();
-      meta.put("format", 1);
+      meta.put("format", 2);
       meta.put("step", data.step());
       meta.put("iteration", data.iteration());
       meta.put("mixerPosition", data.mixerPosition());
@@ -96,7 +102,11 @@ public final class CheckpointStore {
       meta.put("optimizerCount", data.optimizer().length);
       meta.set("sha256", sums);
       meta.set("job", data.meta());
-      write(fs, new Path(tmp, META), JSON.writeValueAsBytes(meta));
+      byte[] metaBytes = JSON.writeValueAsBytes(meta);
+      write(fs, new Path(tmp, META), metaBytes);
+      // meta.json holds the other files' checksums; its own lives beside it so that a flipped byte
+      // in it (a step number, a checksum digit) is caught too.
+      write(fs, new Path(tmp, META_SUM), (sha256(metaBytes) + "\n").getBytes(StandardCharsets.UTF_8));
       if (!fs.rename(tmp, target)) {
         throw new IOException("rename " + tmp + " -> " + target + " failed");
       }
@@ -105,7 +115,17 @@ public final class CheckpointStore {
       LOG.info("checkpoint written: {}", target);
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("writing checkpoint " + target + " failed: " + e.getMessage(), e);
+      removeQuietly(tmp);
+      throw new UncheckedIOException("writing checkpoint " + target + " failed: " + e.getMessage()
+          + " (the previous checkpoint and the 'latest' pointer are unchanged)", e);
+    }
+  }
+
+  private void removeQuietly(Path tmp) {
+    try {
+      tmp.getFileSystem(conf).delete(tmp, true);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not remove the partial checkpoint {}: {}", tmp, e.toString());
     }
   }
 
@@ -116,21 +136,88 @@ public final class CheckpointStore {
       if (!fs.exists(dir)) {
         return Optional.empty();
       }
-      Path latest = new Path(dir, LATEST);
-      if (fs.exists(latest)) {
-        String name = new String(readAll(fs, latest), StandardCharsets.UTF_8).trim();
-        return Optional.of(load(new Path(dir, name)));
-      }
-      List<String> steps = completeCheckpoints(fs);
-      if (steps.isEmpty()) {
-        return Optional.empty();
-      }
-      LOG.warn("{} has no 'latest' pointer; using the newest complete checkpoint {}",
-          dir, steps.get(steps.size() - 1));
-      return Optional.of(load(new Path(dir, steps.get(steps.size() - 1))));
+      Optional<String> name = latestName(fs);
+      return name.map(n -> load(new Path(dir, n)));
     } catch (IOException e) {
       throw new UncheckedIOException("reading checkpoints in " + dir + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The checkpoint a resumed run continues from: the one {@code latest} points at if it verifies,
+   * else the newest older complete one that does. A checkpoint that fails verification is renamed
+   * to {@code _corrupt.step-NNNNNNNN.<uuid>} (kept for inspection; the resumed run writes that step
+   * again, bit for bit as it would have been) and {@code latest} is moved to the one chosen. Empty
+   * when the directory holds no checkpoint at all; when checkpoints exist but none verifies, this
+   * throws rather than let a run silently start again from scratch.
+   */
+  public Optional<CheckpointData> loadForResume() {
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      // The rename is the commit point, so the newest renamed checkpoint wins even when a crash
+      // came before 'latest' moved to it (resuming from the pointer would later collide with it).
+      List<String> candidates = completeCheckpoints(fs);
+      Path latest = new Path(dir, LATEST);
+      String pointed = fs.exists(latest) ? new String(readAll(fs, latest), StandardCharsets.UTF_8).trim() : "";
+      List<String> refused = new ArrayList<>();
+      for (int i = candidates.size() - 1; i >= 0; i--) {
+        String name = candidates.get(i);
+        try {
+          CheckpointData c = load(new Path(dir, name));
+          if (!pointed.equals(name)) {
+            pointLatestAt(fs, name);
+          }
+          if (!refused.isEmpty()) {
+            LOG.warn("resuming from {} instead: {} failed verification and {} set aside as {}*",
+                name, refused, refused.size() == 1 ? "was" : "were", CORRUPT);
+          }
+          return Optional.of(c);
+        } catch (IllegalStateException | UncheckedIOException e) {
+          LOG.warn("checkpoint {} cannot be resumed from: {}", name, e.getMessage());
+          refused.add(name + " (" + e.getMessage() + ")");
+          Path aside = new Path(dir, CORRUPT + name + "." + UUID.randomUUID());
+          if (!fs.rename(new Path(dir, name), aside)) {
+            throw new IOException("could not set the corrupt checkpoint " + name + " aside as " + aside);
+          }
+        }
+      }
+      if (!refused.isEmpty()) {
+        throw new IllegalStateException("no checkpoint in " + dir + " verifies, so the run cannot"
+            + " resume: " + String.join("; ", refused));
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading checkpoints in " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The name {@code latest} holds if it names an existing checkpoint, else the newest complete
+   * checkpoint (a missing or damaged pointer is never fatal: the directories are the truth).
+   */
+  private Optional<String> latestName(FileSystem fs) throws IOException {
+    if (!fs.exists(dir)) {
+      return Optional.empty();
+    }
+    Path latest = new Path(dir, LATEST);
+    String why;
+    if (fs.exists(latest)) {
+      String name = new String(readAll(fs, latest), StandardCharsets.UTF_8).trim();
+      if (name.matches(STEP_NAME) && fs.exists(new Path(dir, name))) {
+        return Optional.of(name);
+      }
+      why = "its 'latest' pointer names " + (name.length() > 40 ? name.substring(0, 40) + "..." : name)
+          + ", which is not a checkpoint here";
+    } else {
+      why = "it has no 'latest' pointer";
+    }
+    List<String> steps = completeCheckpoints(fs);
+    if (steps.isEmpty()) {
+      return Optional.empty();
+    }
+    String newest = steps.get(steps.size() - 1);
+    LOG.warn("{}: {}; using the newest complete checkpoint {}", dir, why, newest);
+    return Optional.of(newest);
   }
 
   /** Loads and verifies one checkpoint directory. */
@@ -141,7 +228,7 @@ public final class CheckpointStore {
       if (!fs.exists(metaPath)) {
         throw new IllegalStateException(metaPath + " not found: " + ckpt + " is not a complete checkpoint");
       }
-      JsonNode meta = JSON.readTree(readAll(fs, metaPath));
+      JsonNode meta = verifiedMeta(fs, ckpt);
       JsonNode sums = require(meta, "sha256", metaPath);
       byte[] params = verified(fs, ckpt, PARAMS, sums);
       byte[] optimizer = verified(fs, ckpt, OPTIMIZER, sums);
@@ -152,9 +239,48 @@ public final class CheckpointStore {
           toFloats(params),
           toFloats(optimizer),
           require(meta, "job", metaPath));
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw corrupt(ckpt, e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading checkpoint " + ckpt + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Hadoop's own .crc files caught the damage before our SHA-256 could: the same refusal. */
+  private static IllegalStateException corrupt(Path ckpt, org.apache.hadoop.fs.ChecksumException e) {
+    return new IllegalStateException(ckpt + ": checksum mismatch (" + e.getMessage().lines().findFirst()
+        .orElse("") + "); the checkpoint is corrupt and will not be loaded", e);
+  }
+
+  /** meta.json, parsed, after checking it against meta.json.sha256 (format 2 and later). */
+  private static JsonNode verifiedMeta(FileSystem fs, Path ckpt) throws IOException {
+    Path metaPath = new Path(ckpt, META);
+    byte[] bytes = readAll(fs, metaPath);
+    Path sumPath = new Path(ckpt, META_SUM);
+    boolean hasSum = fs.exists(sumPath);
+    if (hasSum) {
+      String expected = new String(readAll(fs, sumPath), StandardCharsets.UTF_8).trim();
+      String actual = sha256(bytes);
+      if (!actual.equals(expected)) {
+        throw new IllegalStateException(metaPath + ": checksum mismatch (expected SHA-256 " + expected
+            + " from " + META_SUM + ", found " + actual + "); the checkpoint is corrupt and will not be loaded");
+      }
+    }
+    JsonNode meta;
+    try {
+      meta = JSON.readTree(bytes);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(metaPath + ": not valid JSON (" + e.getOriginalMessage()
+          + "); the checkpoint is corrupt and will not be loaded");
+    }
+    if (meta == null || !meta.isObject()) {
+      throw new IllegalStateException(metaPath + ": expected a JSON object; the checkpoint is corrupt");
+    }
+    if (!hasSum && meta.path("format").asInt() != 1) {
+      // Only format 1 (before the sidecar existed) may lack it; a later one lost a file.
+      throw new IllegalStateException(sumPath + " is missing from the checkpoint");
+    }
+    return meta;
   }
 
   /** Reads one extra file of a checkpoint, verified against its recorded checksum. */
@@ -162,8 +288,10 @@ public final class CheckpointStore {
     try {
       FileSystem fs = ckpt.getFileSystem(conf);
       Path metaPath = new Path(ckpt, META);
-      JsonNode sums = require(JSON.readTree(readAll(fs, metaPath)), "sha256", metaPath);
+      JsonNode sums = require(verifiedMeta(fs, ckpt), "sha256", metaPath);
       return verified(fs, ckpt, name, sums);
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      throw corrupt(ckpt, e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + new Path(ckpt, name) + " failed: " + e.getMessage(), e);
     }
@@ -172,13 +300,7 @@ public final class CheckpointStore {
   /** The directory {@code latest} points at, if any. */
   public Optional<Path> latestDir() {
     try {
-      FileSystem fs = dir.getFileSystem(conf);
-      Path latest = new Path(dir, LATEST);
-      if (!fs.exists(latest)) {
-        List<String> steps = completeCheckpoints(fs);
-        return steps.isEmpty() ? Optional.empty() : Optional.of(new Path(dir, steps.get(steps.size() - 1)));
-      }
-      return Optional.of(new Path(dir, new String(readAll(fs, latest), StandardCharsets.UTF_8).trim()));
+      return latestName(dir.getFileSystem(conf)).map(n -> new Path(dir, n));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -191,7 +313,7 @@ public final class CheckpointStore {
     }
     for (FileStatus st : fs.listStatus(dir)) {
       String n = st.getPath().getName();
-      if (st.isDirectory() && n.matches("step-\\d{8}") && fs.exists(new Path(st.getPath(), META))) {
+      if (st.isDirectory() && n.matches(STEP_NAME) && fs.exists(new Path(st.getPath(), META))) {
         out.add(n);
       }
     }
