@@ -1,12 +1,14 @@
 package org.egotune.cluster.cli;
 
+import org.egotune.mixer.reader.DatasetFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code egotune} command line: the main class of the application jar (for spark-submit) and of
- * bin/egotune. Errors in user input end with a one-line message naming the file, key or flag and
- * exit code 2; failures while running exit with 1.
+ * bin/egotune. Errors in user input (bad flags or config, a dataset that does not match its layout, a
+ * corrupt checkpoint) end with a one-line message naming the file, key or flag and exit code 2;
+ * failures while running (I/O, a full disk) exit with 1.
  */
 @Command(
     name = "egotune",
@@ -39,12 +41,15 @@ public final class EgoTuneCli implements Runnable {
       while (root != null) {
         if (root instanceof IllegalArgumentException || root instanceof IllegalStateException
             || root instanceof java.io.IOException) {
-          userError |= root instanceof IllegalArgumentException || root instanceof IllegalStateException;
+          userError |= root instanceof IllegalArgumentException || root instanceof IllegalStateException
+              || root instanceof DatasetFormatException;
           break;
         }
         root = root.getCause();
       }
       String msg = root != null ? root.getMessage() : String.valueOf(ex);
+      // One line: a message relayed from a Spark task can carry the task's stack trace after it.
+      msg = msg == null ? String.valueOf(root) : msg.lines().findFirst().orElse("");
       cmd.getErr().println("egotune " + cmd.getCommandName() + ": error: " + msg);
       if (Boolean.getBoolean("egotune.debug")) {
         ex.printStackTrace(cmd.getErr());

@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.egotune.mixer.record.ClipRecord;
+import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.record.Sample;
 
 /** Reads frame image files through the Hadoop file system, turning records into samples. */
@@ -39,13 +40,94 @@ public final class FrameFiles {
     }
   }
 
-  /** Reads every frame file of {@code r} into a self-contained sample. */
+  /**
+   * Reads every frame file of {@code r} into a self-contained sample, each checked with {@link
+   * #requireFrame}: a damaged frame stops {@code prepare} here, naming the file, instead of being
+   * decoded half-grey during training.
+   */
   public static Sample toSample(Configuration conf, ClipRecord r) throws IOException {
     List<byte[]> frames = new ArrayList<>(r.frameFiles().size());
     for (String f : r.frameFiles()) {
-      frames.add(read(conf, f));
+      byte[] b = read(conf, f);
+      requireFrame(f, b, r.height(), r.width());
+      frames.add(b);
     }
     return new Sample(r, frames);
+  }
+
+  /**
+   * Checks that {@code bytes} are a whole JPEG or PNG of {@code height x width}: the format's end
+   * marker is present (JPEG EOI, PNG IEND; ImageIO decodes a truncated file into a partly grey image
+   * with no error) and the header's size matches the clip's (masks are aligned to that size).
+   *
+   * @throws DatasetFormatException naming the file and the problem
+   */
+  public static void requireFrame(String file, byte[] bytes, int height, int width)
+      throws DatasetFormatException {
+    boolean jpeg = bytes.length >= 4 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8;
+    boolean png = bytes.length >= 8 && startsWith(bytes, PNG_SIGNATURE);
+    if (!jpeg && !png) {
+      throw new DatasetFormatException(file + ": not a JPEG or PNG frame (" + bytes.length + " bytes)");
+    }
+    // Searched near the end: writers may pad after the marker, and a JPEG's EXIF thumbnail near the
+    // start has an EOI of its own.
+    int from = Math.max(0, bytes.length - END_SEARCH);
+    boolean ended = jpeg ? indexOf(bytes, JPEG_EOI, from) >= 0 : indexOf(bytes, PNG_IEND, from) >= 0;
+    if (!ended) {
+      throw new DatasetFormatException(file + ": truncated " + (jpeg ? "JPEG (no end-of-image marker)"
+          : "PNG (no IEND chunk)") + " after " + bytes.length + " bytes");
+    }
+    int[] hw = headerSize(file, bytes);
+    if (hw[0] != height || hw[1] != width) {
+      throw new DatasetFormatException(file + ": frame is " + hw[0] + "x" + hw[1] + " (height x width),"
+          + " but the clip's frames and masks are " + height + "x" + width);
+    }
+  }
+
+  private static final int END_SEARCH = 1024;
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  private static final byte[] PNG_IEND = {'I', 'E', 'N', 'D'};
+  private static final byte[] JPEG_EOI = {(byte) 0xFF, (byte) 0xD9};
+
+  private static int[] headerSize(String file, byte[] bytes) throws DatasetFormatException {
+    try (javax.imageio.stream.ImageInputStream in =
+        javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
+      if (readers.hasNext()) {
+        javax.imageio.ImageReader r = readers.next();
+        try {
+          r.setInput(in, true, true);
+          return new int[] {r.getHeight(0), r.getWidth(0)};
+        } finally {
+          r.dispose();
+        }
+      }
+    } catch (IOException e) {
+      throw new DatasetFormatException(file + ": cannot read the image header: " + e.getMessage(), e);
+    }
+    throw new DatasetFormatException(file + ": not a readable image (expected a JPEG or PNG frame)");
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(byte[] b, byte[] what, int from) {
+    outer:
+    for (int i = from; i <= b.length - what.length; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (b[i + j] != what[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   static Path toPath(String file) {

@@ -25,8 +25,8 @@ class FrameFilesTest {
 
   @Test
   void readsLocalPathsAndUris() throws IOException {
-    byte[] a = {1, 2, 3};
-    byte[] b = {9, 8, 7, 6};
+    byte[] a = image("jpg", 2, 2);
+    byte[] b = image("png", 2, 2);
     java.nio.file.Path fa = Files.write(tmp.resolve("00000.jpg"), a);
     java.nio.file.Path fb = Files.write(tmp.resolve("with space 00005.jpg"), b);
     List<Rle> masks = new ArrayList<>(Arrays.asList(null, Rle.empty(2, 2)));
@@ -47,6 +47,37 @@ class FrameFilesTest {
     assertArrayEquals(a, s.frames().get(0));
     assertArrayEquals(b, s.frames().get(1));
     assertArrayEquals(b, FrameFiles.read(conf, fb.toString()));
+  }
+
+  static byte[] image(String format, int h, int w) throws IOException {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    img.setRGB(0, 0, 0xff8040);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, format, out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void wholeFramesOfTheClipsSizePass() throws IOException {
+    FrameFiles.requireFrame("a.jpg", image("jpg", 6, 4), 6, 4);
+    FrameFiles.requireFrame("a.png", image("png", 6, 4), 6, 4);
+  }
+
+  @Test
+  void damagedFramesAreRefusedWithTheFileNamed() throws IOException {
+    byte[] jpg = image("jpg", 16, 16);
+    byte[] png = image("png", 16, 16);
+    assertRefused("f.jpg", Arrays.copyOf(jpg, jpg.length - 40), 16, "f.jpg: truncated JPEG (no end-of-image marker)");
+    assertRefused("f.png", Arrays.copyOf(png, png.length - 5), 16, "f.png: truncated PNG (no IEND chunk)");
+    assertRefused("f.jpg", "GIF89a....".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 16,
+        "f.jpg: not a JPEG or PNG frame");
+    assertRefused("f.png", png, 20, "f.png: frame is 16x16 (height x width), but the clip's frames and masks are 16x20");
+  }
+
+  private static void assertRefused(String name, byte[] bytes, int clipWidth, String message) {
+    IOException e = assertThrows(org.egotune.mixer.reader.DatasetFormatException.class,
+        () -> FrameFiles.requireFrame(name, bytes, 16, clipWidth));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class Safetensors {
   static final long MAX_HEADER = 100L << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> READABLE = List.of("F32", "F16", "BF16");
 
   private Safetensors() {}
 
@@ -183,12 +184,24 @@ public final class Safetensors {
             + "] are outside the data (" + dataLen + " bytes)");
       }
       long expected = bytesPer(h.dtype);
-      for (long d : h.shape) {
-        expected = Math.multiplyExact(expected, d);
+      try {
+        for (long d : h.shape) {
+          expected = Math.multiplyExact(expected, d);
+        }
+      } catch (ArithmeticException e) {
+        throw bad(file, "tensor " + h.name + ": shape " + Arrays.toString(h.shape)
+            + " has more elements than a file can hold");
       }
       if (h.end - h.begin != expected) {
         throw bad(file, "tensor " + h.name + ": " + h.dtype + " " + Arrays.toString(h.shape) + " needs "
             + expected + " bytes but data_offsets span " + (h.end - h.begin));
+      }
+      if (!READABLE.contains(h.dtype)) {
+        throw bad(file, "tensor " + h.name + ": dtype " + h.dtype + " is valid safetensors but not"
+            + " readable as float here (expected one of " + READABLE + ")");
+      }
+      if (expected > Integer.MAX_VALUE - 8) {
+        throw bad(file, "tensor " + h.name + " has " + expected + " bytes; tensors over 2 GiB are not supported");
       }
     }
     headers.sort(Comparator.comparingLong((Header h) -> h.begin).thenComparingLong(h -> h.end));

@@ -119,6 +119,7 @@ public final class Evaluator {
       byte[] bytes;
       try {
         bytes = FrameFiles.read(conf, r.frameFiles().get(i));
+        FrameFiles.requireFrame(r.frameFiles().get(i), bytes, r.height(), r.width());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read frame " + r.frameFiles().get(i), e);
       }
