@@ -156,6 +156,7 @@ public final class CheckpointStore {
       FileSystem fs = dir.getFileSystem(conf);
       // The rename is the commit point, so the newest renamed checkpoint wins even when a crash
       // came before 'latest' moved to it (resuming from the pointer would later collide with it).
+      removeStaleTemporaries(fs);
       List<String> candidates = completeCheckpoints(fs);
       Path latest = new Path(dir, LATEST);
       String pointed = fs.exists(latest) ? new String(readAll(fs, latest), StandardCharsets.UTF_8).trim() : "";
@@ -188,6 +189,22 @@ public final class CheckpointStore {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("reading checkpoints in " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Removes what writes killed mid-way left behind ({@code _tmp.*}): never read, they would only
+   * pile up. Only a resuming run calls this, and a directory has one writer at a time.
+   */
+  private void removeStaleTemporaries(FileSystem fs) throws IOException {
+    if (!fs.exists(dir)) {
+      return;
+    }
+    for (FileStatus st : fs.listStatus(dir)) {
+      if (st.getPath().getName().startsWith("_tmp.")) {
+        LOG.info("removing {}, left by a write that did not finish", st.getPath().getName());
+        fs.delete(st.getPath(), true);
+      }
     }
   }
 
