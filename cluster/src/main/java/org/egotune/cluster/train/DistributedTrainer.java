@@ -257,7 +257,8 @@ public final class DistributedTrainer {
       try {
         size = DatasetManifest.read(conf, dir).totalSamples();
       } catch (IOException ex) {
-        throw new UncheckedIOException("data.mix." + e.getKey() + ": cannot read the prepared dataset "
+        // A missing or incomplete dataset is the user's to fix: exit code 2, like a bad flag.
+        throw new IllegalArgumentException("data.mix." + e.getKey() + ": cannot read the prepared dataset "
             + dir + " (run `egotune prepare` first): " + ex.getMessage(), ex);
       }
       if (size == 0 && e.getValue() > 0) {

@@ -2,18 +2,24 @@ package org.egotune.cluster.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.client.HdfsAdmin;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.mixer.shard.DatasetManifest;
 import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;
+import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -24,13 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
  * Shards and checkpoints on HDFS (an in-process MiniDFSCluster): prepare writes the shards there,
  * Spark tasks read them, the driver checkpoints there with the crash-safe protocol, and a resumed
  * run ends bit for bit where the uninterrupted one does. The driver's Hadoop settings reach the
- * tasks: {@code fs.defaultFS} is set on the driver only, and {@code hdfs:///} paths work.
+ * tasks: {@code fs.defaultFS} is set on the driver only, and {@code hdfs:///} paths work. A
+ * directory that fills up (a real HDFS space quota) fails prepare's and the checkpoint's writes with
+ * the quota named, leaves nothing partial that looks complete, and loses nothing once space is
+ * freed.
  */
 @Tag("slow")
 class HdfsTrainingIT {
   @TempDir static Path tmp;
   static MiniDFSCluster dfs;
   static FileSystem fs;
+  static HdfsAdmin admin;
   static SparkSession spark;
   static String hdfs;
 
@@ -42,6 +52,7 @@ class HdfsTrainingIT {
     dfs.waitActive();
     fs = dfs.getFileSystem();
     hdfs = dfs.getURI().toString(); // hdfs://localhost:<port>
+    admin = new HdfsAdmin(dfs.getURI(), c);
     SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_TRAIN, 3, 6, 4, 32, 32), tmp.resolve("ego"));
     SyntheticDatasets.generate(new SynthConfig(Layout.REF_YOUTUBE_VOS, 4, 4, 4, 32, 32), tmp.resolve("exo"));
     spark = SparkRuntime.session("hdfs-it", "local[2]");
@@ -93,10 +104,53 @@ class HdfsTrainingIT {
     // Stop after 4 steps (2 rounds of k=2), then resume to 8 from the checkpoint on HDFS.
     train(shards, hdfs + "/ckpt-b", 4, false);
     assertCheckpointOnHdfs(hdfs + "/ckpt-b", 4);
+
+    // The disk fills up: the checkpoint of step 8 cannot be written. The error names the quota, no
+    // partial checkpoint is left, 'latest' still points at step 4; after space is freed the same
+    // resume continues from step 4 and loses nothing.
+    org.apache.hadoop.fs.Path full = fill("/ckpt-b");
+    RuntimeException e = assertThrows(RuntimeException.class, () -> train(shards, hdfs + "/ckpt-b", 8, true));
+    assertTrue(e.getMessage().contains("writing checkpoint") && e.getMessage().contains("step-00000008")
+        && e.getMessage().contains("quota") && e.getMessage().contains("unchanged"), e.getMessage());
+    for (FileStatus st : fs.listStatus(full)) {
+      String n = st.getPath().getName();
+      assertFalse(n.startsWith("_tmp.step-") || n.equals("step-00000008"), "left behind: " + n);
+    }
+    CheckpointStore store = new CheckpointStore(fs.getConf(), new org.apache.hadoop.fs.Path(hdfs + "/ckpt-b"), 3);
+    assertEquals(4, store.loadLatest().orElseThrow().step());
+    admin.clearSpaceQuota(full);
     DistributedTrainer.Outcome resumed = train(shards, hdfs + "/ckpt-b", 8, true);
     assertCheckpointOnHdfs(hdfs + "/ckpt-b", 8);
     assertArrayEquals(a.params(), resumed.params(),
         "resume from an HDFS checkpoint must end exactly where the uninterrupted run does");
+  }
+
+  /** A space quota of one byte more than the directory holds: the next block cannot be allocated. */
+  static org.apache.hadoop.fs.Path fill(String dir) throws Exception {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+    fs.mkdirs(p);
+    admin.setSpaceQuota(p, fs.getContentSummary(p).getSpaceConsumed() + 1);
+    return p;
+  }
+
+  @Test
+  void prepareIntoAFullDirectoryFailsWithTheQuotaNamedAndLeavesNoCompleteDataset() throws Exception {
+    org.apache.hadoop.fs.Path out = fill("/full-shards");
+    Exception e = assertThrows(Exception.class,
+        () -> PrepareJob.run(spark, "ref-youtube-vos", tmp.resolve("exo"), hdfs + "/full-shards", null, 4, false));
+    StringBuilder msg = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      msg.append(t.getMessage()).append(" | ");
+    }
+    assertTrue(msg.toString().contains("quota") && msg.toString().contains("/full-shards"), msg.toString());
+    org.apache.hadoop.fs.Path dataset = new org.apache.hadoop.fs.Path(out, "ref-youtube-vos");
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(dataset, DatasetManifest.FILE_NAME)));
+    assertThrows(java.io.IOException.class, () -> DatasetManifest.read(fs.getConf(), dataset),
+        "a dataset without its manifest is refused as incomplete");
+
+    admin.clearSpaceQuota(out);
+    PrepareJob.Result r = PrepareJob.run(spark, "ref-youtube-vos", tmp.resolve("exo"), hdfs + "/full-shards", null, 4, false);
+    assertEquals(r.samples(), DatasetManifest.read(fs.getConf(), dataset).totalSamples());
   }
 
   @Test

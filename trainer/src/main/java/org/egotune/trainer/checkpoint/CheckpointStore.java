@@ -249,11 +249,19 @@ public final class CheckpointStore {
       JsonNode sums = require(meta, "sha256", metaPath);
       byte[] params = verified(fs, ckpt, PARAMS, sums);
       byte[] optimizer = verified(fs, ckpt, OPTIMIZER, sums);
+      float[] p = toFloats(params);
+      for (int i = 0; i < p.length; i++) {
+        // A run stops before it would checkpoint a diverged state, so this file was made elsewhere.
+        if (!Float.isFinite(p[i])) {
+          throw new IllegalStateException(new Path(ckpt, PARAMS) + ": parameter " + i + " is " + p[i]
+              + "; a checkpoint never holds non-finite parameters");
+        }
+      }
       return new CheckpointData(
           require(meta, "step", metaPath).asInt(),
           require(meta, "iteration", metaPath).asInt(),
           require(meta, "mixerPosition", metaPath).asLong(),
-          toFloats(params),
+          p,
           toFloats(optimizer),
           require(meta, "job", metaPath));
     } catch (org.apache.hadoop.fs.ChecksumException e) {
@@ -386,10 +394,24 @@ public final class CheckpointStore {
 
   /** Creates {@code p} (never over an existing file), writes {@code bytes} and syncs them to storage. */
   public static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
-    try (FSDataOutputStream out = fs.create(p, false)) {
+    FSDataOutputStream out = fs.create(p, false);
+    try {
       out.write(bytes);
       out.hsync();
+    } catch (IOException e) {
+      // Not try-with-resources: HDFS's stream rethrows the very same exception from close() (a full
+      // quota), and addSuppressed(itself) would replace the real error with "Self-suppression not
+      // permitted".
+      try {
+        out.close();
+      } catch (IOException | RuntimeException c) {
+        if (c != e) {
+          e.addSuppressed(c);
+        }
+      }
+      throw e;
     }
+    out.close();
   }
 
   private static byte[] readAll(FileSystem fs, Path p) throws IOException {
