@@ -144,8 +144,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * The checkpoint a resumed run continues from: the one {@code latest} points at if it verifies,
-   * else the newest older complete one that does. A checkpoint that fails verification is renamed
+   * The checkpoint a resumed run continues from: the newest complete (renamed) one that verifies,
+   * normally the one {@code latest} points at. A checkpoint that fails verification is renamed
    * to {@code _corrupt.step-NNNNNNNN.<uuid>} (kept for inspection; the resumed run writes that step
    * again, bit for bit as it would have been) and {@code latest} is moved to the one chosen. Empty
    * when the directory holds no checkpoint at all; when checkpoints exist but none verifies, this
@@ -173,7 +173,9 @@ public final class CheckpointStore {
                 name, refused, refused.size() == 1 ? "was" : "were", CORRUPT);
           }
           return Optional.of(c);
-        } catch (IllegalStateException | UncheckedIOException e) {
+        } catch (IllegalStateException e) {
+          // Only a failed verification; an I/O error (the file system is away) propagates, so a
+          // sound checkpoint is never set aside because storage hiccupped.
           LOG.warn("checkpoint {} cannot be resumed from: {}", name, e.getMessage());
           refused.add(name + " (" + e.getMessage() + ")");
           Path aside = new Path(dir, CORRUPT + name + "." + UUID.randomUUID());
