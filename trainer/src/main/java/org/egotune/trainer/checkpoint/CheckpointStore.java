@@ -363,7 +363,13 @@ public final class CheckpointStore {
   private void prune(FileSystem fs) throws IOException {
     List<String> steps = completeCheckpoints(fs);
     for (int i = 0; i < steps.size() - keepLast; i++) {
-      fs.delete(new Path(dir, steps.get(i)), true);
+      // Renamed out of the step-* namespace first: a kill during the recursive delete must not leave
+      // a half-deleted directory that still looks like a complete checkpoint.
+      Path doomed = new Path(dir, "_tmp.prune." + steps.get(i) + "." + UUID.randomUUID());
+      if (!fs.rename(new Path(dir, steps.get(i)), doomed)) {
+        throw new IOException("rename " + steps.get(i) + " -> " + doomed + " failed");
+      }
+      fs.delete(doomed, true);
       LOG.info("removed old checkpoint {} (keepLast={})", steps.get(i), keepLast);
     }
   }
