@@ -111,7 +111,12 @@ public final class CheckpointStore {
         throw new IOException("rename " + tmp + " -> " + target + " failed");
       }
       pointLatestAt(fs, name);
-      prune(fs);
+      try {
+        prune(fs);
+      } catch (IOException e) {
+        // The new checkpoint is committed; an old one left behind costs space, not correctness.
+        LOG.warn("could not remove old checkpoints in {}: {}", dir, e.toString());
+      }
       LOG.info("checkpoint written: {}", target);
       return target;
     } catch (IOException e) {
