@@ -1,0 +1,54 @@
+package org.egotune.cluster.train;
+
+/**
+ * Where one training round's wall time went, in seconds; the parts add up to {@code total}.
+ *
+ * @param broadcast the driver creating (and afterwards destroying) the round's broadcast, plus the
+ *     slowest task's read of it (fetch and deserialization on its executor)
+ * @param compute the slowest task's training: its workers' local steps, data loading and the one
+ *     forward pass per round for the reported loss
+ * @param reduce the slowest task's in-task sum of its workers' results plus the driver's sum of the
+ *     tasks' partial sums and the division
+ * @param scheduling the rest of the Spark job: task launch, closure and result (de)serialization,
+ *     the results' transfer to the driver
+ * @param update everything else on the driver: the NaN check, metrics, progress lines and writing
+ *     the previous round's {@code metrics.jsonl}
+ * @param checkpoint writing the checkpoint (0 in rounds without one)
+ * @param total the round's wall time on the driver
+ */
+public record RoundTimes(double broadcast, double compute, double reduce, double scheduling,
+    double update, double checkpoint, double total) {
+  public RoundTimes {
+    double[] parts = {broadcast, compute, reduce, scheduling, update, checkpoint, total};
+    String[] names = {"broadcast", "compute", "reduce", "scheduling", "update", "checkpoint", "total"};
+    for (int i = 0; i < parts.length; i++) {
+      if (!(parts[i] >= 0) || !Double.isFinite(parts[i])) {
+        throw new IllegalArgumentException("round time " + names[i] + " must be a finite number >= 0,"
+            + " found " + parts[i]);
+      }
+    }
+  }
+
+  /** The share of the round not spent training: {@code 1 - compute / total}. */
+  public double overheadShare() {
+    return total == 0 ? 0 : 1 - compute / total;
+  }
+
+  /**
+   * Splits a round measured on the driver and in its slowest task (all in nanoseconds). The update
+   * part is what the other parts leave of the total, so that they add up exactly.
+   */
+  static RoundTimes of(long driverBroadcast, long jobWall, GroupResult.TaskTiming slowest,
+      long driverReduce, long checkpoint, long total) {
+    double broadcast = (driverBroadcast + slowest.fetchNanos()) / 1e9;
+    double compute = slowest.computeNanos() / 1e9;
+    double reduce = (slowest.reduceNanos() + driverReduce) / 1e9;
+    // Executor and driver clocks are different machines' on a cluster: clamp, never negative.
+    double scheduling = Math.max(0, jobWall - slowest.totalNanos()) / 1e9;
+    double ckpt = checkpoint / 1e9;
+    double tot = total / 1e9;
+    double update = Math.max(0, tot - broadcast - compute - reduce - scheduling - ckpt);
+    return new RoundTimes(broadcast, compute, reduce, scheduling, update, ckpt,
+        Math.max(tot, broadcast + compute + reduce + scheduling + ckpt));
+  }
+}
