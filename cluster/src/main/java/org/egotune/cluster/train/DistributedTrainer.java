@@ -165,9 +165,8 @@ public final class DistributedTrainer {
           ckpt = System.nanoTime() - f;
         }
         long roundEnd = System.nanoTime();
-        GroupResult.TaskTiming slowest = results.stream().map(GroupResult::timing)
-            .max(Comparator.comparingLong(GroupResult.TaskTiming::totalNanos)).orElseThrow();
-        RoundTimes times = RoundTimes.of((b - a) + (d - c), c - b, slowest, e - d, ckpt, roundEnd - roundStart);
+        RoundTimes times = RoundTimes.of((b - a) + (d - c), c - b,
+            results.stream().map(GroupResult::timing).toList(), e - d, ckpt, roundEnd - roundStart);
         roundTimes.add(times);
         roundStart = roundEnd;
         double elapsed = (roundEnd - t0) / 1e9;

@@ -31,9 +31,11 @@ record GroupResult(int group, int firstWorker, int workers, long samples, double
   }
 
   /**
-   * Nanoseconds a task spent: reading the broadcast round input, training (the slowest of its
-   * workers, data loading included), summing its workers' results, and in all.
+   * Nanoseconds a task spent reading the broadcast round input, training (until its slowest worker
+   * finished, data loading included), summing its workers' results, and in all; and when training
+   * started and ended (wall clock, microseconds since the epoch), so the driver can tell tasks that
+   * trained at the same time from tasks that waited for a free slot.
    */
-  record TaskTiming(long fetchNanos, long computeNanos, long reduceNanos, long totalNanos)
-      implements java.io.Serializable {}
+  record TaskTiming(long fetchNanos, long computeNanos, long reduceNanos, long totalNanos,
+      long computeStartMicros, long computeEndMicros) implements java.io.Serializable {}
 }

@@ -1,5 +1,9 @@
 package org.egotune.cluster.train;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 /**
  * Where one training round's wall time went, in seconds; the parts add up to {@code total}.
  *
@@ -35,20 +39,43 @@ public record RoundTimes(double broadcast, double compute, double reduce, double
   }
 
   /**
-   * Splits a round measured on the driver and in its slowest task (all in nanoseconds). The update
-   * part is what the other parts leave of the total, so that they add up exactly.
+   * Splits a round measured on the driver and in its tasks (durations in nanoseconds). Compute is
+   * the time during which at least one task was training (the union of their training intervals),
+   * so tasks that ran in several waves because there were fewer slots than tasks count once each,
+   * and tasks that ran side by side count once together. The update part is what the other parts
+   * leave of the total, so that they add up exactly.
    */
-  static RoundTimes of(long driverBroadcast, long jobWall, GroupResult.TaskTiming slowest,
+  static RoundTimes of(long driverBroadcast, long jobWall, List<GroupResult.TaskTiming> tasks,
       long driverReduce, long checkpoint, long total) {
-    double broadcast = (driverBroadcast + slowest.fetchNanos()) / 1e9;
-    double compute = slowest.computeNanos() / 1e9;
-    double reduce = (slowest.reduceNanos() + driverReduce) / 1e9;
-    // Executor and driver clocks are different machines' on a cluster: clamp, never negative.
-    double scheduling = Math.max(0, jobWall - slowest.totalNanos()) / 1e9;
+    long fetch = tasks.stream().mapToLong(GroupResult.TaskTiming::fetchNanos).max().orElse(0);
+    long inTaskReduce = tasks.stream().mapToLong(GroupResult.TaskTiming::reduceNanos).max().orElse(0);
+    double compute = Math.min(unionMicros(tasks) * 1e3, jobWall) / 1e9;
+    double broadcast = (driverBroadcast + fetch) / 1e9;
+    double reduce = (inTaskReduce + driverReduce) / 1e9;
+    double scheduling = Math.max(0, jobWall / 1e9 - compute - fetch / 1e9 - inTaskReduce / 1e9);
     double ckpt = checkpoint / 1e9;
     double tot = total / 1e9;
     double update = Math.max(0, tot - broadcast - compute - reduce - scheduling - ckpt);
     return new RoundTimes(broadcast, compute, reduce, scheduling, update, ckpt,
         Math.max(tot, broadcast + compute + reduce + scheduling + ckpt));
+  }
+
+  /** The length of the union of the tasks' training intervals, in microseconds. */
+  static long unionMicros(List<GroupResult.TaskTiming> tasks) {
+    List<GroupResult.TaskTiming> byStart = new ArrayList<>(tasks);
+    byStart.sort(Comparator.comparingLong(GroupResult.TaskTiming::computeStartMicros));
+    long sum = 0;
+    long curStart = Long.MIN_VALUE;
+    long curEnd = Long.MIN_VALUE;
+    for (GroupResult.TaskTiming t : byStart) {
+      if (t.computeStartMicros() > curEnd) {
+        sum += curEnd - curStart;
+        curStart = t.computeStartMicros();
+        curEnd = t.computeEndMicros();
+      } else {
+        curEnd = Math.max(curEnd, t.computeEndMicros());
+      }
+    }
+    return sum + (curEnd - curStart);
   }
 }

@@ -86,6 +86,7 @@ final class WorkerTask implements java.io.Serializable {
     List<GpuAssignment> gpus = GpuBinding.currentTask(workersPerTask);
     RoundInput in = round.value();
     long t1 = System.nanoTime();
+    long startMicros = epochMicros();
     int first = group * workersPerTask;
     List<WorkerResult> results = new ArrayList<>(workersPerTask);
     if (workersPerTask == 1) {
@@ -117,6 +118,7 @@ final class WorkerTask implements java.io.Serializable {
       }
     }
     long t2 = System.nanoTime();
+    long endMicros = epochMicros();
     GroupResult partial = Reduction.partial(group, results, averageOptimizer, null);
     long t3 = System.nanoTime();
     TaskContext tc = TaskContext.get();
@@ -125,7 +127,13 @@ final class WorkerTask implements java.io.Serializable {
     } catch (Exception e) {
       throw new IllegalStateException("task " + group + ": " + e.getMessage(), e);
     }
-    return partial.withTiming(new GroupResult.TaskTiming(t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t0));
+    return partial.withTiming(new GroupResult.TaskTiming(t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t0,
+        startMicros, endMicros));
+  }
+
+  static long epochMicros() {
+    java.time.Instant i = java.time.Instant.now();
+    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
   }
 
   /** One worker's local steps; the caller has bound this thread to {@code gpu}. */
