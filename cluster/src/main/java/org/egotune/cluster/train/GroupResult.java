@@ -8,16 +8,25 @@ package org.egotune.cluster.train;
  * @param samples samples the group's workers trained on (the sum of the averaging weights)
  * @param lossSum sum of the workers' first-batch losses
  * @param lossSteps how many losses {@code lossSum} adds
- * @param paramSum sum over the workers of samples x parameters
+ * @param paramSum sum over the workers of samples x parameters; null for a single-worker task,
+ *     which ships its float parameters instead ({@code single}) at half the bytes
  * @param optimizerLength the optimizer state's length (checked across tasks even when not averaged)
- * @param optimizerSum sum over the workers of samples x optimizer state, or null when the optimizer
- *     state is not averaged
+ * @param optimizerSum sum over the workers of samples x optimizer state; null when the optimizer
+ *     state is not averaged or the task has a single worker
  * @param keptOptimizer worker 0's optimizer state when it is not averaged (group 0 only), else null
+ * @param single a single-worker task's own result (the driver forms the exact double products
+ *     {@code samples x value} itself, so the sum is the same), else null
  * @param timing where the task spent its time
  */
 record GroupResult(int group, int firstWorker, int workers, long samples, double lossSum, int lossSteps,
-    double[] paramSum, int optimizerLength, double[] optimizerSum, float[] keptOptimizer, TaskTiming timing)
+    double[] paramSum, int optimizerLength, double[] optimizerSum, float[] keptOptimizer, WorkerResult single,
+    TaskTiming timing)
     implements java.io.Serializable {
+
+  /** The number of parameters. */
+  int paramLength() {
+    return single != null ? single.params().length : paramSum.length;
+  }
 
   /** Which workers, for messages. */
   String describe() {
@@ -27,7 +36,7 @@ record GroupResult(int group, int firstWorker, int workers, long samples, double
   /** The same result with the task's timing. */
   GroupResult withTiming(TaskTiming t) {
     return new GroupResult(group, firstWorker, workers, samples, lossSum, lossSteps, paramSum,
-        optimizerLength, optimizerSum, keptOptimizer, t);
+        optimizerLength, optimizerSum, keptOptimizer, single, t);
   }
 
   /**

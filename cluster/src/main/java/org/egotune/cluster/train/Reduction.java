@@ -9,7 +9,8 @@ import java.util.List;
  * Both levels accumulate in double, starting from 0, so the summation tree depends only on
  * {@code spark.workers} and {@code spark.workersPerTask}, never on which executor ran a task, when
  * it finished, or whether it was retried. With one worker per task a partial sum is a single
- * product {@code samples x value}, exact in double, and the result is the flat in-order sum.
+ * product {@code samples x value}, exact in double, and the result is the flat in-order sum; such a
+ * task ships its worker's float state and the driver forms that product itself.
  */
 final class Reduction {
   private Reduction() {}
@@ -18,6 +19,15 @@ final class Reduction {
   static GroupResult partial(int group, List<WorkerResult> inWorkerOrder, boolean averageOptimizer,
       GroupResult.TaskTiming timing) {
     WorkerResult first = inWorkerOrder.get(0);
+    float[] kept = !averageOptimizer && first.worker() == 0 ? first.optimizer().clone() : null;
+    if (inWorkerOrder.size() == 1) {
+      // One worker: its float state is half the bytes of the double products, and the driver forms
+      // the same exact products (a float times an integer below 2^29 is exact in double).
+      WorkerResult own = averageOptimizer ? first : new WorkerResult(first.worker(), first.samples(),
+          first.lossSum(), first.lossSteps(), first.params(), new float[0]);
+      return new GroupResult(group, first.worker(), 1, first.samples(), first.lossSum(),
+          first.lossSteps(), null, first.optimizer().length, null, kept, own, timing);
+    }
     int n = first.params().length;
     int m = first.optimizer().length;
     double[] p = new double[n];
@@ -50,9 +60,8 @@ final class Reduction {
         }
       }
     }
-    float[] kept = !averageOptimizer && first.worker() == 0 ? first.optimizer().clone() : null;
     return new GroupResult(group, first.worker(), inWorkerOrder.size(), samples, lossSum, lossSteps,
-        p, m, o, kept, timing);
+        p, m, o, kept, null, timing);
   }
 
   /**
@@ -62,7 +71,7 @@ final class Reduction {
    */
   static float[][] combine(List<GroupResult> inGroupOrder, boolean averageOptimizer) {
     GroupResult first = inGroupOrder.get(0);
-    int n = first.paramSum().length;
+    int n = first.paramLength();
     double[] p = new double[n];
     double[] o = null;
     float[] kept = null;
@@ -76,17 +85,26 @@ final class Reduction {
             + r.firstWorker());
       }
       expectWorker += r.workers();
-      if (r.paramSum().length != n || r.optimizerLength() != first.optimizerLength()) {
-        throw new IllegalStateException(r.describe() + " returned " + r.paramSum().length
+      if (r.paramLength() != n || r.optimizerLength() != first.optimizerLength()) {
+        throw new IllegalStateException(r.describe() + " returned " + r.paramLength()
             + " parameters and " + r.optimizerLength() + " optimizer values, expected " + n + " and "
             + first.optimizerLength());
       }
       total += r.samples();
-      add(p, r.paramSum());
-      if (averageOptimizer) {
-        o = o == null ? new double[r.optimizerLength()] : o;
-        add(o, r.optimizerSum());
-      } else if (r.keptOptimizer() != null) {
+      o = averageOptimizer && o == null ? new double[r.optimizerLength()] : o;
+      if (r.single() != null) {
+        double w = r.samples();
+        addProducts(p, w, r.single().params());
+        if (averageOptimizer) {
+          addProducts(o, w, r.single().optimizer());
+        }
+      } else {
+        add(p, r.paramSum());
+        if (averageOptimizer) {
+          add(o, r.optimizerSum());
+        }
+      }
+      if (r.keptOptimizer() != null) {
         kept = r.keptOptimizer();
       }
     }
@@ -107,6 +125,12 @@ final class Reduction {
       of = kept.clone();
     }
     return new float[][] {pf, of};
+  }
+
+  private static void addProducts(double[] acc, double w, float[] x) {
+    for (int i = 0; i < acc.length; i++) {
+      acc[i] += w * x[i];
+    }
   }
 
   private static void add(double[] acc, double[] x) {

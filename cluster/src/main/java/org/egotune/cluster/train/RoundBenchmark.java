@@ -95,15 +95,25 @@ public final class RoundBenchmark {
       int[] variants = {1, sc.workers()};
       List<Run> runs = new ArrayList<>();
       JobConfig job = null;
-      for (int r = 0; r < o.repeats(); r++) {
-        for (int perTask : variants) {
+      // An untimed warm-up run of each variant first (JIT, native libraries, the OS file cache);
+      // then the variants alternate, in swapped order every other repeat.
+      for (int r = -1; r < o.repeats(); r++) {
+        for (int v = 0; v < variants.length; v++) {
+          int perTask = variants[r % 2 == 0 ? v : variants.length - 1 - v];
           job = new JobConfig(new DataConfig(shards.toString(), mix, "", "full"), defaults.model(),
               defaults.train().withSteps(o.rounds() * k),
               new SparkConfig(o.master(), sc.workers(), k, sc.averageOptimizerState(), perTask),
-              new CheckpointConfig(o.work().resolve("ckpt-" + r + "-" + perTask).toString(),
+              new CheckpointConfig(o.work().resolve("ckpt-" + (r + 1) + "-" + perTask).toString(),
                   defaults.checkpoint().everyRounds(), defaults.checkpoint().keepLast()));
+          if (r < 0) {
+            job = new JobConfig(job.data(), job.model(), job.train().withSteps(2 * k), job.spark(),
+                job.checkpoint());
+          }
           DistributedTrainer.Outcome out =
               new DistributedTrainer(job, spark.sparkContext().hadoopConfiguration()).run(spark, false);
+          if (r < 0) {
+            continue;
+          }
           List<RoundTimes> timed = out.roundTimes().subList(1, out.roundTimes().size());
           RoundTimes mean = mean(timed);
           long samples = (long) (timed.size()) * k * sc.workers() * job.train().batchSize();

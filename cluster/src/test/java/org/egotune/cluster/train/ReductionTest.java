@@ -146,4 +146,23 @@ class ReductionTest {
     }
     assertFalse(differ > flat.length / 10, differ + " of " + flat.length + " differ");
   }
+
+  @Test
+  void aSingleWorkerTaskShipsFloatsAndSumsTheSame() {
+    List<WorkerResult> rs = random(3, 30, 8);
+    GroupResult one = Reduction.partial(0, rs.subList(0, 1), true, null);
+    assertEquals(null, one.paramSum(), "no double sums for one worker");
+    assertArrayEquals(rs.get(0).params(), one.single().params(), "its own float parameters");
+    // mixing single-worker and two-worker tasks: the same as the sums written out
+    List<GroupResult> mixed = List.of(one, Reduction.partial(1, rs.subList(1, 3), true, null));
+    float[][] got = Reduction.combine(mixed, true);
+    double total = rs.stream().mapToLong(WorkerResult::samples).sum();
+    for (int i = 0; i < 30; i++) {
+      double t1 = 0.0 + rs.get(1).samples() * (double) rs.get(1).params()[i] + rs.get(2).samples() * (double) rs.get(2).params()[i];
+      double s = 0.0 + rs.get(0).samples() * (double) rs.get(0).params()[i] + t1;
+      assertEquals((float) (s / total), got[0][i], 0f, "parameter " + i);
+    }
+    GroupResult noMoments = Reduction.partial(1, rs.subList(1, 2), false, null);
+    assertEquals(0, noMoments.single().optimizer().length, "moments not averaged: worker 1 ships none");
+  }
 }
