@@ -157,7 +157,8 @@ public final class DistributedTrainer {
           throw ex;
         }
         long ckpt = 0;
-        if (round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps) {
+        boolean checkpointed = round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps;
+        if (checkpointed) {
           long f = System.nanoTime();
           last = store.save(
               new CheckpointData(step, iteration, samples, params, optimizer, meta(sources, samples, roundLosses)),
@@ -184,7 +185,7 @@ public final class DistributedTrainer {
             LOG.debug(line);
           }
         }
-        if (ckpt > 0) {
+        if (checkpointed) {
           LOG.info("round {}: checkpoint {} ({} ms)", round, last, Math.round(ckpt / 1e6));
           writeLog(log, false);
         }
