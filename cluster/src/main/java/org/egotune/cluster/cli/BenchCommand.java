@@ -1,8 +1,12 @@
 package org.egotune.cluster.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.egotune.cluster.train.RoundBenchmark;
 import org.egotune.model.Backend;
 import org.egotune.model.ModelConfig;
 import org.egotune.trainer.config.TrainConfig;
@@ -16,12 +20,24 @@ import picocli.CommandLine.Option;
  * {@code egotune bench step}: time of one training step of the default model on fixed random
  * batches, in this JVM, with the ND4J backend and native variant it loaded. Run it under different
  * classpaths or thread counts to compare them (docs/benchmarks.md shows how).
+ * {@code egotune bench round}: the share of a Spark training round spent outside training at the
+ * default job config, flat vs two-level reduction ({@link RoundBenchmark}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Micro-benchmarks: 'step' times training steps of the default model.")
+    description = "Benchmarks: 'step' times training steps of the default model; 'round' measures"
+        + " the overhead share of a Spark training round at the default config.")
 final class BenchCommand implements Callable<Integer> {
-  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step.")
+  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step, round.")
   String what;
+
+  @Option(names = "--rounds", defaultValue = "20", description = "round: rounds per run, the first left out (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--master", defaultValue = "local[2]", description = "round: Spark master (default ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--work", paramLabel = "DIR", description = "round: directory for data and checkpoints (default: a new temporary one, deleted after).")
+  Path work;
 
   @Option(names = "--steps", defaultValue = "20", description = "Steps per repeat (default ${DEFAULT-VALUE}).")
   int steps;
@@ -33,9 +49,12 @@ final class BenchCommand implements Callable<Integer> {
   int warmup;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if ("round".equals(what)) {
+      return round();
+    }
     if (!"step".equals(what)) {
-      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step");
+      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step, round");
     }
     if (steps < 1 || repeats < 1 || warmup < 0) {
       throw new IllegalArgumentException("bench: --steps and --repeats must be >= 1 and --warmup >= 0");
@@ -70,6 +89,40 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
         median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
     return 0;
+  }
+
+  private int round() throws IOException {
+    boolean temporary = work == null;
+    Path dir = temporary ? Files.createTempDirectory("egotune-bench-round") : work;
+    try {
+      RoundBenchmark.Result res = RoundBenchmark.run(new RoundBenchmark.Options(dir, master, rounds, repeats));
+      var job = res.job();
+      System.out.printf("bench round: master %s, %d workers x batch %d (%d frames), model %s %dx%d,"
+          + " k=%d, checkpoint every %d rounds; %d rounds per run (first left out), %d repeats;"
+          + " OMP_NUM_THREADS=%s%n", master, job.spark().workers(), job.train().batchSize(),
+          job.train().framesPerSample(), job.model().preset(), job.model().imageSize(),
+          job.model().imageSize(), job.spark().averagingEvery(), job.checkpoint().everyRounds(),
+          rounds, repeats, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+      System.out.println("| workersPerTask | overhead share, median (min-max) | samples/s, median (min-max) |"
+          + " mean round ms: broadcast / compute / reduce / scheduling / update / checkpoint / total |");
+      System.out.println("|---|---|---|---|");
+      for (int g : new int[] {1, job.spark().workers()}) {
+        var runs = res.of(g);
+        double[] oh = RoundBenchmark.medianMinMax(runs.stream().mapToDouble(r -> 100 * r.overheadShare()).toArray());
+        double[] sps = RoundBenchmark.medianMinMax(runs.stream().mapToDouble(RoundBenchmark.Run::samplesPerSec).toArray());
+        var m = runs.get(runs.size() / 2).mean();
+        System.out.printf("| %d | %.2f %% (%.2f-%.2f) | %.1f (%.1f-%.1f) | %.1f / %.1f / %.1f / %.1f / %.1f / %.1f / %.1f |%n",
+            g, oh[0], oh[1], oh[2], sps[0], sps[1], sps[2], m.broadcast() * 1e3, m.compute() * 1e3,
+            m.reduce() * 1e3, m.scheduling() * 1e3, m.update() * 1e3, m.checkpoint() * 1e3, m.total() * 1e3);
+      }
+      return 0;
+    } finally {
+      if (temporary) {
+        try (var paths = Files.walk(dir)) {
+          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
   }
 
   private static Batch randomBatch(ModelConfig mc, int n, long seed) {

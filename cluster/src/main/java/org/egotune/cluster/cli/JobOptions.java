@@ -21,6 +21,9 @@ final class JobOptions {
   @Option(names = "--averaging-every", paramLabel = "K", description = "Local steps between averagings (spark.averagingEvery; default 5).")
   Integer averagingEvery;
 
+  @Option(names = "--workers-per-task", paramLabel = "G", description = "Workers per Spark task, summed in the task before leaving the node (spark.workersPerTask; default 1).")
+  Integer workersPerTask;
+
   @Option(names = "--steps", description = "Optimizer steps per worker (train.steps; default 300).")
   Integer steps;
 
@@ -53,6 +56,7 @@ final class JobOptions {
     o.put("spark.master", master);
     o.put("spark.workers", workers);
     o.put("spark.averagingEvery", averagingEvery);
+    o.put("spark.workersPerTask", workersPerTask);
     o.put("train.steps", steps);
     o.put("train.batchSize", batchSize);
     o.put("train.learningRate", learningRate);

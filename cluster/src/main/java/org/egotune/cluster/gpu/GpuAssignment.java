@@ -1,5 +1,7 @@
 package org.egotune.cluster.gpu;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -39,7 +41,24 @@ public record GpuAssignment(OptionalInt device) {
    *     holds other than one GPU address, or the address is not a device index
    */
   public static GpuAssignment of(Map<String, ResourceInformation> resources, boolean requested) {
+    return ofTask(resources, requested, 1).get(0);
+  }
+
+  /**
+   * The GPUs of a task that runs {@code workers} workers, one GPU each: the i-th worker of the task
+   * trains on the i-th of the task's addresses in ascending device order (the order Spark lists
+   * them in is not specified). Without GPUs every worker gets {@link #NONE}.
+   *
+   * @throws IllegalStateException when GPUs were requested but the task holds none, or holds other
+   *     than {@code workers} GPU addresses, or an address is not a device index
+   */
+  public static List<GpuAssignment> ofTask(Map<String, ResourceInformation> resources,
+      boolean requested, int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be >= 1, found " + workers);
+    }
     ResourceInformation gpu = resources == null ? null : resources.get(GPU);
+    List<GpuAssignment> none = Collections.nCopies(workers, NONE);
     if (gpu == null) {
       if (requested) {
         throw new IllegalStateException(TASK_AMOUNT + " > 0 but this task was given no '" + GPU
@@ -47,7 +66,7 @@ public record GpuAssignment(OptionalInt device) {
             + "); set spark.executor.resource.gpu.amount and a discovery script"
             + " (spark.executor.resource.gpu.discoveryScript, cluster/conf/gpu-discovery.sh)");
       }
-      return NONE;
+      return none;
     }
     List<String> addresses = List.of(gpu.addresses());
     if (addresses.isEmpty()) {
@@ -55,23 +74,33 @@ public record GpuAssignment(OptionalInt device) {
         throw new IllegalStateException("this task was given a '" + GPU + "' resource with no"
             + " address; check the discovery script's output on this node");
       }
-      return NONE;
+      return none;
     }
-    if (addresses.size() != 1) {
+    if (addresses.size() != workers) {
       throw new IllegalStateException("this task was given " + addresses.size() + " GPUs "
-          + addresses + "; each worker trains on one GPU: set " + TASK_AMOUNT + "=1");
+          + addresses + " for " + workers + " worker(s); each worker trains on one GPU: set "
+          + TASK_AMOUNT + "=" + workers + " (= spark.workersPerTask)");
     }
-    String a = addresses.get(0).trim();
-    int index;
-    try {
-      index = Integer.parseInt(a);
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException("GPU address '" + a + "' is not a device index; the discovery"
-          + " script must print CUDA device indices such as \"0\" (nvidia-smi --query-gpu=index)", e);
+    List<Integer> indices = new ArrayList<>();
+    for (String raw : addresses) {
+      String a = raw.trim();
+      int index;
+      try {
+        index = Integer.parseInt(a);
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException("GPU address '" + a + "' is not a device index; the discovery"
+            + " script must print CUDA device indices such as \"0\" (nvidia-smi --query-gpu=index)", e);
+      }
+      if (index < 0) {
+        throw new IllegalStateException("GPU address '" + a + "' is negative; expected a device index");
+      }
+      indices.add(index);
     }
-    if (index < 0) {
-      throw new IllegalStateException("GPU address '" + a + "' is negative; expected a device index");
+    Collections.sort(indices);
+    List<GpuAssignment> out = new ArrayList<>();
+    for (int i : indices) {
+      out.add(new GpuAssignment(OptionalInt.of(i)));
     }
-    return new GpuAssignment(OptionalInt.of(index));
+    return out;
   }
 }

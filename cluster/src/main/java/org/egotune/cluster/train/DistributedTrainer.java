@@ -47,7 +47,8 @@ public final class DistributedTrainer {
       Map<String, Long> realisedCounts,
       long samplesSeen,
       Path lastCheckpoint,
-      double seconds) {}
+      double seconds,
+      List<RoundTimes> roundTimes) {}
 
   private final JobConfig cfg;
   private final Configuration conf;
@@ -102,9 +103,14 @@ public final class DistributedTrainer {
     String runId = UUID.randomUUID().toString();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HadoopConfEntries> hadoopConf = jsc.broadcast(HadoopConfEntries.of(conf));
-    WorkerTask task = new WorkerTask(runId, cfg.model(), cfg.train(), sources, workers, hadoopConf);
-    List<Integer> workerIds = IntStream.range(0, workers).boxed().toList();
+    int perTask = cfg.spark().workersPerTask();
+    int tasks = cfg.spark().tasks();
+    boolean averageOptimizer = cfg.spark().averageOptimizerState();
+    WorkerTask task = new WorkerTask(runId, cfg.model(), cfg.train(), sources, workers, perTask,
+        averageOptimizer, hadoopConf);
+    List<Integer> taskIds = IntStream.range(0, tasks).boxed().toList();
     List<Double> roundLosses = new ArrayList<>();
+    List<RoundTimes> roundTimes = new ArrayList<>();
     long samples = (long) step * workers * cfg.train().batchSize();
     Path last = null;
     int round = step / k;
@@ -112,50 +118,75 @@ public final class DistributedTrainer {
     int totalRounds = (totalSteps + k - 1) / k;
     long t0 = System.nanoTime();
     LOG.info("training {} steps x {} workers x batch {} ({} frames each), averaging every {} steps:"
-        + " {} rounds", totalSteps, workers, cfg.train().batchSize(), cfg.train().framesPerSample(),
-        k, totalRounds);
+        + " {} rounds of {} task(s) x {} worker(s)", totalSteps, workers, cfg.train().batchSize(),
+        cfg.train().framesPerSample(), k, totalRounds, tasks, perTask);
     try {
+      // A round runs from the end of the previous one, so the driver's bookkeeping between rounds
+      // (writing metrics.jsonl) is part of the next round's time.
+      long roundStart = t0;
       while (step < totalSteps) {
         int steps = Math.min(k, totalSteps - step);
-        long roundStart = System.nanoTime();
+        long a = System.nanoTime();
         Broadcast<RoundInput> bc =
             jsc.broadcast(new RoundInput(params, optimizer, iteration, step, steps));
-        List<WorkerResult> results = new ArrayList<>(jsc.parallelize(workerIds, workers)
-            .map(w -> task.run(w, bc.value()))
+        long b = System.nanoTime();
+        List<GroupResult> results = new ArrayList<>(jsc.parallelize(taskIds, tasks)
+            .map(g -> task.runGroup(g, bc))
             .collect());
+        long c = System.nanoTime();
         bc.destroy();
-        results.sort(Comparator.comparingInt(WorkerResult::worker));
-        float[][] avg = average(results, cfg.spark().averageOptimizerState());
+        long d = System.nanoTime();
+        results.sort(Comparator.comparingInt(GroupResult::group));
+        float[][] avg = Reduction.combine(results, averageOptimizer);
+        long e = System.nanoTime();
         params = avg[0];
         optimizer = avg[1];
         iteration += steps;
         step += steps;
         round++;
-        long roundSamples = results.stream().mapToLong(WorkerResult::samples).sum();
+        long roundSamples = results.stream().mapToLong(GroupResult::samples).sum();
         samples += roundSamples;
-        double loss = results.stream().mapToDouble(WorkerResult::lossSum).sum()
-            / results.stream().mapToInt(WorkerResult::lossSteps).sum();
+        double loss = results.stream().mapToDouble(GroupResult::lossSum).sum()
+            / results.stream().mapToInt(GroupResult::lossSteps).sum();
         roundLosses.add(loss);
         try {
           requireFinite(params, loss, step - steps, step,
               last != null ? last : store.latestDir().orElse(null));
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException ex) {
           writeLog(log, false); // the curve up to the last good round, for the post-mortem
-          throw e;
+          throw ex;
         }
-        double secs = (System.nanoTime() - roundStart) / 1e9;
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        log.add(new RoundMetrics(round, step, totalSteps, loss, roundSamples / secs, samples,
-            elapsedBefore + elapsed, countsMixer.countsUpTo(samples)));
-        if (round == 1 || round % Math.max(1, totalRounds / 20) == 0 || step == totalSteps) {
-          double eta = elapsed / (step - firstStep) * (totalSteps - step);
-          LOG.info(String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s  ETA %s", round,
-              totalRounds, step, totalSteps, loss, roundSamples / secs, duration(eta)));
-        }
-        if (round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps) {
+        long ckpt = 0;
+        boolean checkpointed = round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps;
+        if (checkpointed) {
+          long f = System.nanoTime();
           last = store.save(
               new CheckpointData(step, iteration, samples, params, optimizer, meta(sources, samples, roundLosses)),
               Map.of("model.fb", modelFile(params)));
+          ckpt = System.nanoTime() - f;
+        }
+        long roundEnd = System.nanoTime();
+        RoundTimes times = RoundTimes.of((b - a) + (d - c), c - b,
+            results.stream().map(GroupResult::timing).toList(), e - d, ckpt, roundEnd - roundStart);
+        roundTimes.add(times);
+        roundStart = roundEnd;
+        double elapsed = (roundEnd - t0) / 1e9;
+        log.add(new RoundMetrics(round, step, totalSteps, loss, roundSamples / times.total(), samples,
+            elapsedBefore + elapsed, countsMixer.countsUpTo(samples), times));
+        boolean report = round == 1 || round % Math.max(1, totalRounds / 20) == 0 || step == totalSteps;
+        if (report || LOG.isDebugEnabled()) {
+          double eta = elapsed / (step - firstStep) * (totalSteps - step);
+          String line = String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s  ETA %s  |"
+              + " %s", round, totalRounds, step, totalSteps, loss, roundSamples / times.total(),
+              duration(eta), split(times));
+          if (report) {
+            LOG.info(line);
+          } else {
+            LOG.debug(line);
+          }
+        }
+        if (checkpointed) {
+          LOG.info("round {}: checkpoint {} ({} ms)", round, last, Math.round(ckpt / 1e6));
           writeLog(log, false);
         }
       }
@@ -166,7 +197,7 @@ public final class DistributedTrainer {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Outcome(params, step, roundLosses, countsMixer.countsUpTo(samples), samples,
-        last == null ? store.latestDir().orElse(null) : last, seconds);
+        last == null ? store.latestDir().orElse(null) : last, seconds, roundTimes);
   }
 
   /** Replaces metrics.jsonl (and with {@code plot}, loss.png); a failure is logged, never fatal. */
@@ -213,40 +244,24 @@ public final class DistributedTrainer {
         : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
-  /** Sample-weighted average, summed in worker order so the result never depends on task timing. */
+  /** The round's time split for a log line, in milliseconds. */
+  static String split(RoundTimes t) {
+    return String.format("time ms: broadcast %.0f, compute %.0f, reduce %.0f, scheduling %.0f,"
+        + " update %.0f, checkpoint %.0f; overhead %.1f%%", t.broadcast() * 1e3, t.compute() * 1e3,
+        t.reduce() * 1e3, t.scheduling() * 1e3, t.update() * 1e3, t.checkpoint() * 1e3,
+        100 * t.overheadShare());
+  }
+
+  /**
+   * Sample-weighted average of results given in worker order, with one worker per task: the flat
+   * reduction, {@link Reduction} with singleton groups.
+   */
   static float[][] average(List<WorkerResult> results, boolean averageOptimizer) {
-    int n = results.get(0).params().length;
-    int m = results.get(0).optimizer().length;
-    double[] p = new double[n];
-    double[] o = new double[m];
-    double total = 0;
-    for (WorkerResult r : results) {
-      if (r.params().length != n || r.optimizer().length != m) {
-        throw new IllegalStateException("worker " + r.worker() + " returned " + r.params().length
-            + " parameters, expected " + n);
-      }
-      double w = r.samples();
-      total += w;
-      for (int i = 0; i < n; i++) {
-        p[i] += w * r.params()[i];
-      }
-      for (int i = 0; i < m; i++) {
-        o[i] += w * r.optimizer()[i];
-      }
+    List<GroupResult> partials = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      partials.add(Reduction.partial(i, List.of(results.get(i)), averageOptimizer, null));
     }
-    float[] pf = new float[n];
-    float[] of = new float[m];
-    for (int i = 0; i < n; i++) {
-      pf[i] = (float) (p[i] / total);
-    }
-    if (averageOptimizer) {
-      for (int i = 0; i < m; i++) {
-        of[i] = (float) (o[i] / total);
-      }
-    } else {
-      of = results.get(0).optimizer().clone();
-    }
-    return new float[][] {pf, of};
+    return Reduction.combine(partials, averageOptimizer);
   }
 
   private List<SourceSpec> sources() {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * One line of a run's {@code metrics.jsonl}: what a finished round reports. {@code elapsedSeconds}
- * is training time summed over every invocation of the run (a resumed run continues the clock).
+ * is training time summed over every invocation of the run (a resumed run continues the clock);
+ * {@code times} is where the round's time went (null in lines written before it was recorded).
  */
 record RoundMetrics(
     int round,
@@ -16,7 +17,8 @@ record RoundMetrics(
     double samplesPerSec,
     long samplesSeen,
     double elapsedSeconds,
-    Map<String, Long> realisedCounts) {
+    Map<String, Long> realisedCounts,
+    RoundTimes times) {
   RoundMetrics {
     if (round < 1 || step < 1 || step > totalSteps) {
       throw new IllegalArgumentException("round " + round + ", step " + step + " of " + totalSteps

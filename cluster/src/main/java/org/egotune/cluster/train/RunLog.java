@@ -165,6 +165,18 @@ final class RunLog {
     o.put("elapsedSeconds", m.elapsedSeconds());
     ObjectNode c = o.putObject("realisedCounts");
     m.realisedCounts().forEach(c::put);
+    if (m.times() != null) {
+      RoundTimes t = m.times();
+      ObjectNode time = o.putObject("time");
+      time.put("broadcastSec", t.broadcast());
+      time.put("computeSec", t.compute());
+      time.put("reduceSec", t.reduce());
+      time.put("schedulingSec", t.scheduling());
+      time.put("updateSec", t.update());
+      time.put("checkpointSec", t.checkpoint());
+      time.put("totalSec", t.total());
+      time.put("overheadShare", t.overheadShare());
+    }
     return o;
   }
 
@@ -174,6 +186,13 @@ final class RunLog {
     return new RoundMetrics(o.required("round").asInt(), o.required("step").asInt(),
         o.required("totalSteps").asInt(), o.required("loss").asDouble(),
         o.required("samplesPerSec").asDouble(), o.required("samplesSeen").asLong(),
-        o.required("elapsedSeconds").asDouble(), counts);
+        o.required("elapsedSeconds").asDouble(), counts, o.has("time") ? parseTimes(o.get("time")) : null);
+  }
+
+  private static RoundTimes parseTimes(JsonNode t) {
+    return new RoundTimes(t.required("broadcastSec").asDouble(), t.required("computeSec").asDouble(),
+        t.required("reduceSec").asDouble(), t.required("schedulingSec").asDouble(),
+        t.required("updateSec").asDouble(), t.required("checkpointSec").asDouble(),
+        t.required("totalSec").asDouble());
   }
 }

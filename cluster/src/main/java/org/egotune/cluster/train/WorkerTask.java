@@ -7,8 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.egotune.cluster.gpu.GpuAssignment;
 import org.egotune.cluster.gpu.GpuBinding;
@@ -25,10 +30,13 @@ import org.egotune.trainer.data.BatchMaker;
 import org.egotune.trainer.loop.LocalTrainer;
 
 /**
- * The work of one worker in one round, run inside a Spark task: load the broadcast state into this
- * executor's cached trainer, train the worker's slice of the next steps of the global order, and
- * return the new state. The result is a pure function of (round input, worker, job spec), so a task
- * that Spark retries on another executor returns exactly the same result.
+ * The work of one Spark task in one round: for each of its {@code workersPerTask} consecutive
+ * workers (in parallel threads when there are several, each on its own GPU), load the broadcast
+ * state into this executor's cached trainer and train the worker's slice of the next steps of the
+ * global order; then add the workers' results in worker order (the node-level stage of
+ * {@link Reduction}) and return that partial sum. The result is a pure function of (round input,
+ * task index, job spec), so a task that Spark retries on another executor returns exactly the same
+ * result.
  */
 final class WorkerTask implements java.io.Serializable {
   private final String runId;
@@ -36,26 +44,101 @@ final class WorkerTask implements java.io.Serializable {
   private final TrainConfig train;
   private final List<SourceSpec> sources;
   private final int workers;
+  private final int workersPerTask;
+  private final boolean averageOptimizer;
   /** The driver's Hadoop configuration, for opening shards (hdfs:///, spark.hadoop.* settings). */
   private final Broadcast<HadoopConfEntries> hadoopConf;
 
   /** Per-executor state kept between rounds, so a worker does not rebuild its network every round. */
   private static final Map<String, WorkerState> CACHE = new ConcurrentHashMap<>();
 
+  /** Threads for the workers of a task beyond its first; reused across rounds and jobs. */
+  private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "egotune-worker");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Test seam: runs at the end of every task attempt (group, attempt number), before it returns. */
+  interface AttemptHook {
+    void afterTask(int group, int attempt) throws Exception;
+  }
+
+  static volatile AttemptHook attemptHook = (g, a) -> {};
+
   WorkerTask(String runId, ModelConfig model, TrainConfig train, List<SourceSpec> sources, int workers,
-      Broadcast<HadoopConfEntries> hadoopConf) {
+      int workersPerTask, boolean averageOptimizer, Broadcast<HadoopConfEntries> hadoopConf) {
     this.runId = runId;
     this.model = model;
     this.train = train;
     this.sources = List.copyOf(sources);
     this.workers = workers;
+    this.workersPerTask = workersPerTask;
+    this.averageOptimizer = averageOptimizer;
     this.hadoopConf = hadoopConf;
   }
 
-  WorkerResult run(int worker, RoundInput in) {
-    // GPU scheduling: bind this task's thread to the GPU Spark gave it (a no-op on the CPU
-    // backend). A cached trainer's arrays live on one device, so the cache key names the device.
-    GpuAssignment gpu = GpuBinding.bindCurrentTask();
+  /** Runs task {@code group} of a round: its workers, then their partial sum. */
+  GroupResult runGroup(int group, Broadcast<RoundInput> round) {
+    long t0 = System.nanoTime();
+    // GPU scheduling: the task holds one GPU per worker (none on the CPU backend); each worker's
+    // thread binds to its own. Read on the task's thread: Spark's task context is per thread.
+    List<GpuAssignment> gpus = GpuBinding.currentTask(workersPerTask);
+    RoundInput in = round.value();
+    long t1 = System.nanoTime();
+    long startMicros = epochMicros();
+    int first = group * workersPerTask;
+    List<WorkerResult> results = new ArrayList<>(workersPerTask);
+    if (workersPerTask == 1) {
+      GpuBinding.bindThread(gpus.get(0));
+      results.add(run(first, in, gpus.get(0)));
+    } else {
+      List<Future<WorkerResult>> running = new ArrayList<>(workersPerTask);
+      for (int j = 0; j < workersPerTask; j++) {
+        int worker = first + j;
+        GpuAssignment gpu = gpus.get(j);
+        running.add(THREADS.submit(() -> {
+          GpuBinding.bindThread(gpu);
+          return run(worker, in, gpu);
+        }));
+      }
+      try {
+        for (Future<WorkerResult> f : running) {
+          results.add(f.get());
+        }
+      } catch (InterruptedException e) {
+        running.forEach(f -> f.cancel(true));
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("task " + group + " interrupted while its workers trained", e);
+      } catch (ExecutionException e) {
+        running.forEach(f -> f.cancel(true));
+        Throwable c = e.getCause();
+        throw c instanceof RuntimeException re ? re : new IllegalStateException(
+            "task " + group + ": a worker failed: " + c, c);
+      }
+    }
+    long t2 = System.nanoTime();
+    long endMicros = epochMicros();
+    GroupResult partial = Reduction.partial(group, results, averageOptimizer, null);
+    long t3 = System.nanoTime();
+    TaskContext tc = TaskContext.get();
+    try {
+      attemptHook.afterTask(group, tc == null ? 0 : tc.attemptNumber());
+    } catch (Exception e) {
+      throw new IllegalStateException("task " + group + ": " + e.getMessage(), e);
+    }
+    return partial.withTiming(new GroupResult.TaskTiming(t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t0,
+        startMicros, endMicros));
+  }
+
+  static long epochMicros() {
+    java.time.Instant i = java.time.Instant.now();
+    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+  }
+
+  /** One worker's local steps; the caller has bound this thread to {@code gpu}. */
+  WorkerResult run(int worker, RoundInput in, GpuAssignment gpu) {
+    // A cached trainer's arrays live on one device, so the cache key names the device.
     String key = runId + "#" + worker + (gpu.device().isPresent() ? "@gpu" + gpu.device().getAsInt() : "");
     WorkerState st = CACHE.computeIfAbsent(key, k -> new WorkerState(this));
     synchronized (st) {

@@ -128,4 +128,26 @@ class GpuBindingTest {
   void outsideASparkTaskNothingIsBound() {
     assertEquals(GpuAssignment.NONE, GpuBinding.bindCurrentTask());
   }
+
+  @Test
+  void aTaskOfSeveralWorkersGetsOneGpuEachInDeviceOrder() {
+    List<GpuAssignment> as = GpuAssignment.ofTask(gpus("3", "1", "2", "0"), true, 4);
+    assertEquals(List.of(0, 1, 2, 3), as.stream().map(a -> a.device().getAsInt()).toList(),
+        "worker j of the task trains on the j-th smallest device index");
+    assertEquals(List.of(GpuAssignment.NONE, GpuAssignment.NONE), GpuAssignment.ofTask(Map.of(), false, 2));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> GpuAssignment.ofTask(gpus("0", "1"), true, 4));
+    assertTrue(e.getMessage().contains("2 GPUs [0, 1] for 4 worker(s)"), e.getMessage());
+    assertTrue(e.getMessage().contains("spark.task.resource.gpu.amount=4"), e.getMessage());
+
+    FakeCuda cuda = new FakeCuda(4);
+    List<GpuAssignment> checked = GpuBinding.check(as, cuda);
+    for (GpuAssignment a : checked) {
+      GpuBinding.bindThread(a, cuda);
+    }
+    assertEquals(List.of(0, 1, 2, 3), cuda.bound, "each worker thread binds its own device");
+    e = assertThrows(IllegalStateException.class,
+        () -> GpuBinding.check(GpuAssignment.ofTask(gpus("0", "5"), true, 2), new FakeCuda(4)));
+    assertTrue(e.getMessage().contains("GPU 5 but ND4J sees 4"), e.getMessage());
+  }
 }

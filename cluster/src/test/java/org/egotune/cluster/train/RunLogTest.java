@@ -29,7 +29,9 @@ class RunLogTest {
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("ego", 4L * r * 5);
     counts.put("exo", 1L * r * 5);
-    return new RoundMetrics(r, 5 * r, 40, 1.0 / r, 100.0 + r, 25L * r, 2.0 * r, counts);
+    // Odd rounds carry a time split, even ones none (as lines written before it was recorded).
+    RoundTimes times = r % 2 == 1 ? new RoundTimes(0.01 * r, 0.4 + r, 0.003, 0.02, 0.001, r == 1 ? 0.25 : 0, 1.5 + r) : null;
+    return new RoundMetrics(r, 5 * r, 40, 1.0 / r, 100.0 + r, 25L * r, 2.0 * r, counts, times);
   }
 
   private RunLog logWith(int rounds) {
@@ -51,7 +53,12 @@ class RunLogTest {
     assertEquals(3, lines.size());
     JsonNode first = new ObjectMapper().readTree(lines.get(0));
     assertEquals(List.of("round", "step", "totalSteps", "loss", "samplesPerSec", "samplesSeen",
-        "elapsedSeconds", "realisedCounts"), iterableToList(first.fieldNames()));
+        "elapsedSeconds", "realisedCounts", "time"), iterableToList(first.fieldNames()));
+    assertEquals(List.of("broadcastSec", "computeSec", "reduceSec", "schedulingSec", "updateSec",
+        "checkpointSec", "totalSec", "overheadShare"), iterableToList(first.get("time").fieldNames()));
+    // round 1: compute 1.4 of 2.5 s
+    assertEquals(1 - 1.4 / 2.5, first.get("time").get("overheadShare").asDouble(), 1e-12);
+    assertEquals(false, new ObjectMapper().readTree(lines.get(1)).has("time"), "round 2 has no split");
     assertEquals(5, first.get("step").asInt());
     assertEquals(20, first.get("realisedCounts").get("ego").asLong());
     assertEquals(List.of("ego", "exo"), iterableToList(first.get("realisedCounts").fieldNames()),
@@ -104,8 +111,8 @@ class RunLogTest {
 
   @Test
   void roundMetricsAreValidated() {
-    assertThrows(IllegalArgumentException.class, () -> new RoundMetrics(0, 5, 10, 1, 1, 1, 1, Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> new RoundMetrics(1, 11, 10, 1, 1, 1, 1, Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> new RoundMetrics(0, 5, 10, 1, 1, 1, 1, Map.of(), null));
+    assertThrows(IllegalArgumentException.class, () -> new RoundMetrics(1, 11, 10, 1, 1, 1, 1, Map.of(), null));
   }
 
   @Test
