@@ -15,13 +15,24 @@ import picocli.CommandLine.Option;
 /**
  * {@code egotune bench step}: time of one training step of the default model on fixed random
  * batches, in this JVM, with the ND4J backend and native variant it loaded. Run it under different
- * classpaths or thread counts to compare them (docs/benchmarks.md shows how).
+ * classpaths or thread counts to compare them (docs/benchmarks.md shows how). {@code egotune bench
+ * data}: the data path of one worker next to the training step it feeds ({@link DataBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Micro-benchmarks: 'step' times training steps of the default model.")
+    description = "Micro-benchmarks: 'step' times training steps of the default model; 'data' the data path"
+        + " (RLE decode, mixer, shard read + decode + clip sampling) against the training step.")
 final class BenchCommand implements Callable<Integer> {
-  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step.")
+  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step or data.")
   String what;
+
+  @Option(names = "--size", defaultValue = "64", description = "data: frame side of the generated clips (default ${DEFAULT-VALUE}, the quickstart's).")
+  int size;
+
+  @Option(names = "--positions", defaultValue = "400", description = "data: mixer positions through the data path per repeat (default ${DEFAULT-VALUE}).")
+  int positions;
+
+  @Option(names = "--work", paramLabel = "DIR", description = "data: directory for the generated data (default: a new temporary directory, deleted after).")
+  java.nio.file.Path work;
 
   @Option(names = "--steps", defaultValue = "20", description = "Steps per repeat (default ${DEFAULT-VALUE}).")
   int steps;
@@ -33,13 +44,51 @@ final class BenchCommand implements Callable<Integer> {
   int warmup;
 
   @Override
-  public Integer call() {
-    if (!"step".equals(what)) {
-      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step");
+  public Integer call() throws java.io.IOException {
+    if (!"step".equals(what) && !"data".equals(what)) {
+      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step or data");
     }
     if (steps < 1 || repeats < 1 || warmup < 0) {
       throw new IllegalArgumentException("bench: --steps and --repeats must be >= 1 and --warmup >= 0");
     }
+    if ("data".equals(what)) {
+      if (size < 8 || positions < 4) {
+        throw new IllegalArgumentException("bench data: --size must be >= 8 and --positions >= 4");
+      }
+      double[] ms = stepMillis();
+      double trainPerSec = TrainConfig.defaults().batchSize() * 1000 / ms[ms.length / 2];
+      java.nio.file.Path dir = work != null ? work : java.nio.file.Files.createTempDirectory("egotune-bench-data");
+      try {
+        DataBench.run(new DataBench.Options(size, 8, 48, 24, positions, repeats, 720, 1280, 2_000_000), dir,
+            trainPerSec);
+      } finally {
+        if (work == null) {
+          try (var walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              java.nio.file.Files.delete(p);
+            }
+          }
+        }
+      }
+      return 0;
+    }
+    double[] sorted = stepMillis();
+    double median = sorted[sorted.length / 2];
+    ModelConfig mc = ModelConfig.defaults();
+    TrainConfig tc = TrainConfig.defaults();
+    System.out.printf("bench step: backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
+        Nd4j.getBackend().getClass().getSimpleName(),
+        String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")),
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+    System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
+        mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), repeats, steps);
+    System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
+        median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
+    return 0;
+  }
+
+  /** Milliseconds per training step of the default model, one value per repeat, sorted ascending. */
+  private double[] stepMillis() {
     ModelConfig mc = ModelConfig.defaults();
     TrainConfig tc = TrainConfig.defaults();
     LocalTrainer t = new LocalTrainer(mc, tc);
@@ -60,16 +109,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     double[] sorted = msPerStep.clone();
     Arrays.sort(sorted);
-    double median = sorted[sorted.length / 2];
-    System.out.printf("bench step: backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
-        Nd4j.getBackend().getClass().getSimpleName(),
-        String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")),
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
-    System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
-        mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), repeats, steps);
-    System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
-        median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
-    return 0;
+    return sorted;
   }
 
   private static Batch randomBatch(ModelConfig mc, int n, long seed) {

@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.egotune.mixer.record.ClipRecord;
+import org.egotune.mixer.record.FrameHeader;
 import org.egotune.mixer.record.Sample;
 
 /** Reads frame image files through the Hadoop file system, turning records into samples. */
@@ -35,15 +36,23 @@ public final class FrameFiles {
     try {
       return ShardFiles.readAll(fs, path);
     } catch (java.io.FileNotFoundException e) {
-      throw new IOException("frame file " + file + " not found", e);
+      throw new IOException(file + ": frame file not found", e);
     }
   }
 
-  /** Reads every frame file of {@code r} into a self-contained sample. */
+  /**
+   * Reads every frame file of {@code r} into a self-contained sample, checking from each file's
+   * header that it is an image of the record's size (the readers look at the first frame only).
+   *
+   * @throws IOException whose message starts with the frame file, for a missing or unreadable frame
+   *     or one of another size
+   */
   public static Sample toSample(Configuration conf, ClipRecord r) throws IOException {
     List<byte[]> frames = new ArrayList<>(r.frameFiles().size());
     for (String f : r.frameFiles()) {
-      frames.add(read(conf, f));
+      byte[] b = read(conf, f);
+      FrameHeader.check(b, f, r.height(), r.width());
+      frames.add(b);
     }
     return new Sample(r, frames);
   }

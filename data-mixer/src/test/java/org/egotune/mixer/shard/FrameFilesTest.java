@@ -25,8 +25,8 @@ class FrameFilesTest {
 
   @Test
   void readsLocalPathsAndUris() throws IOException {
-    byte[] a = {1, 2, 3};
-    byte[] b = {9, 8, 7, 6};
+    byte[] a = png(2, 2, 0x112233);
+    byte[] b = png(2, 2, 0x445566);
     java.nio.file.Path fa = Files.write(tmp.resolve("00000.jpg"), a);
     java.nio.file.Path fb = Files.write(tmp.resolve("with space 00005.jpg"), b);
     List<Rle> masks = new ArrayList<>(Arrays.asList(null, Rle.empty(2, 2)));
@@ -47,6 +47,31 @@ class FrameFilesTest {
     assertArrayEquals(a, s.frames().get(0));
     assertArrayEquals(b, s.frames().get(1));
     assertArrayEquals(b, FrameFiles.read(conf, fb.toString()));
+  }
+
+  private static byte[] png(int h, int w, int rgb) throws IOException {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    img.setRGB(0, 0, rgb);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
+  private ClipRecord twoFrames(java.nio.file.Path f0, java.nio.file.Path f1) {
+    return new ClipRecord("mevis", "v", "0", "a dog", List.of("1"), List.of("00000", "00001"),
+        List.of(f0.toString(), f1.toString()), new ArrayList<>(Arrays.asList(null, null)), Set.of(), 2, 2);
+  }
+
+  @Test
+  void aLaterFrameThatIsNotAnImageOrOfAnotherSizeIsNamed() throws IOException {
+    java.nio.file.Path good = Files.write(tmp.resolve("00000.jpg"), png(2, 2, 1));
+    java.nio.file.Path junk = Files.writeString(tmp.resolve("00001.jpg"), "not a jpeg");
+    IOException e = assertThrows(IOException.class, () -> FrameFiles.toSample(conf, twoFrames(good, junk)));
+    assertTrue(e.getMessage().startsWith(junk + ": not a readable image"), e.getMessage());
+    java.nio.file.Path big = Files.write(tmp.resolve("00002.jpg"), png(3, 2, 1));
+    e = assertThrows(IOException.class, () -> FrameFiles.toSample(conf, twoFrames(good, big)));
+    assertTrue(e.getMessage().startsWith(big + ": frame is 3x2 but the clip's frames are 2x2"), e.getMessage());
   }
 
   @Test
