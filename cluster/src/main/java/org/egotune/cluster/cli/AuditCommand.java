@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.egotune.cluster.audit.JobAudit;
@@ -39,11 +38,10 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Map<String, Object> extra = new HashMap<>();
     if (job.config == null && job.shards == null) {
-      extra.put("data.shards", Quickstart.job(Quickstart.Options.defaults(Path.of(QUICKSTART_OUT))).data().shards());
+      job.shards = Quickstart.job(Quickstart.Options.defaults(Path.of(QUICKSTART_OUT))).data().shards();
     }
-    JobConfig cfg = job.load(extra);
+    JobConfig cfg = job.load(Map.of());
     String origin = job.config == null ? "the quickstart's default job" : job.config.toString();
     JobAudit.Result r = JobAudit.run(cfg, new org.apache.hadoop.conf.Configuration());
     String text = json ? toJson(origin, cfg, r) : toText(origin, cfg, r);
