@@ -18,7 +18,7 @@ import org.egotune.mixer.shard.DatasetManifest;
  * averaging round. Sizes come from {@code <data.shards>/<source>/manifest.json}; a source without
  * a manifest is audited with its size unknown (its shares and deviations are exact all the same,
  * since which source is drawn never depends on the sizes; only its epochs are left out) and a note
- * says so.
+ * says so. A group key ({@code a+b}) is split by its members' sizes, which must be prepared.
  */
 public final class JobAudit {
   private JobAudit() {}
@@ -29,9 +29,10 @@ public final class JobAudit {
   public static Result run(JobConfig cfg, Configuration conf) throws IOException {
     List<MixSource> sources = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    boolean[] known = new boolean[cfg.data().mix().size()];
+    Map<String, Double> mix = cfg.data().resolvedMix(conf);
+    boolean[] known = new boolean[mix.size()];
     int i = 0;
-    for (Map.Entry<String, Double> e : cfg.data().mix().entrySet()) {
+    for (Map.Entry<String, Double> e : mix.entrySet()) {
       Path dir = new Path(cfg.data().shards(), e.getKey());
       Path manifest = new Path(dir, DatasetManifest.FILE_NAME);
       FileSystem fs = manifest.getFileSystem(conf);

@@ -121,6 +121,29 @@ class AuditCommandTest {
   }
 
   @Test
+  void aGroupKeySplitsItsWeightByTheMembersSizes() throws Exception {
+    Path shards = tmp.resolve("shards");
+    Configuration conf = new Configuration();
+    String sha = "0".repeat(64);
+    for (Map.Entry<String, Integer> e : Map.of("ref-youtube-vos", 30, "mevis", 10).entrySet()) {
+      DatasetManifest.write(conf, new org.apache.hadoop.fs.Path(shards.resolve(e.getKey()).toUri()),
+          DatasetManifest.of(e.getKey(), List.of(new ShardInfo("part-00000.parquet", e.getValue(), 10, sha))), false);
+    }
+    JsonNode a = auditJson("--shards", shards.toString(), "--mix", "egomask-train=0.8,ref-youtube-vos+mevis=0.2",
+        "--steps", "100");
+    JsonNode s = a.path("sources");
+    assertEquals(3, s.size());
+    assertEquals("ref-youtube-vos", s.get(1).path("name").asText());
+    assertEquals(0.2 * 30 / 40, s.get(1).path("weight").asDouble(), 1e-12);
+    assertEquals(0.2 * 10 / 40, s.get(2).path("weight").asDouble(), 1e-12);
+    assertEquals(800 * 0.05, s.get(2).path("count").asDouble(), 1.0); // 100 x 2 x 4 samples
+    EgoTuneCliTest.Run r = EgoTuneCliTest.run("audit", "--shards", shards.toString(), "--mix",
+        "egomask-train=0.8,ref-youtube-vos+ref-davis=0.2");
+    assertEquals(2, r.code(), r.describe());
+    assertTrue(r.err().contains("group member ref-davis"), r.describe());
+  }
+
+  @Test
   void prepareRejectsAnUnknownBadSamplePolicyBeforeStartingSpark() {
     EgoTuneCliTest.Run r = EgoTuneCliTest.run("prepare", "--layout", "mevis", "--input", tmp.toString(),
         "--out", tmp.resolve("o").toString(), "--on-bad-sample", "ignore");
