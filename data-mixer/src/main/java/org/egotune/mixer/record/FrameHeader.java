@@ -6,6 +6,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /** The size of a frame image (JPEG or PNG) read from its header, without decoding its pixels. */
 public final class FrameHeader {
@@ -42,7 +43,8 @@ public final class FrameHeader {
    */
   public static void check(byte[] bytes, String file, int height, int width) throws IOException {
     int[] hw;
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // in memory: ImageIO.createImageInputStream would buffer the bytes through a temporary file
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       hw = size(in);
     } catch (IOException | RuntimeException e) {
       throw new IOException(file + ": cannot read image header (expected a JPEG or PNG frame): "

@@ -18,7 +18,10 @@ public final class FrameTensors {
   /** Decodes an encoded frame (JPEG or PNG); {@code what} names it in the error. */
   public static BufferedImage decode(byte[] encoded, String what) {
     try {
-      BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
+      // An in-memory stream: ImageIO.read(InputStream) would buffer through a temporary file on
+      // disk (ImageIO's default cache) for every frame decoded.
+      BufferedImage img = ImageIO.read(
+          new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(encoded)));
       if (img == null) {
         throw new IllegalArgumentException(what + ": not a decodable JPEG or PNG image ("
             + encoded.length + " bytes)");
