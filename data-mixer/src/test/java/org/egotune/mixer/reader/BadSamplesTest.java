@@ -116,6 +116,18 @@ class BadSamplesTest {
     return out;
   }
 
+  /** Rewrites a JSON file through {@code edit}. */
+  private static void editJson(Path file, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    ObjectNode n = (ObjectNode) JSON.readTree(file.toFile());
+    edit.accept(n);
+    JSON.writeValue(file.toFile(), n);
+  }
+
+  /** The first expression of {@code video}, as "video/expId". */
+  private String firstExpression(String video) throws IOException {
+    return expressionsOf(egoMeta(), video, null).stream().sorted().findFirst().orElseThrow();
+  }
+
   private Path egoMeta() {
     return root.resolve("meta_expressions/train/meta_expressions.json");
   }
@@ -132,14 +144,12 @@ class BadSamplesTest {
   void rleWhoseRunsDoNotSumToTheFrame() throws IOException {
     generate(Layout.EGOMASK_TRAIN);
     Path dict = root.resolve("train/mask_dict.json");
-    check(Layout.EGOMASK_TRAIN, () -> {
-      ObjectNode d = (ObjectNode) JSON.readTree(dict.toFile());
+    check(Layout.EGOMASK_TRAIN, () -> editJson(dict, d -> {
       ObjectNode r = JSON.createObjectNode();
       r.putArray("size").add(40).add(40);
       r.putArray("counts").add(1000).add(10);
       ((ArrayNode) d.get("('ego_0000', '1')")).set(0, r);
-      JSON.writeValue(dict.toFile(), d);
-    }, expressionsOf(egoMeta(), "ego_0000", "1"), dict.toString(), "('ego_0000', '1')[0]",
+    }), expressionsOf(egoMeta(), "ego_0000", "1"), dict.toString(), "('ego_0000', '1')[0]",
         "runs sum to 1010", "40*40 = 1600");
   }
 
@@ -147,24 +157,19 @@ class BadSamplesTest {
   void malformedExpressionEntry() throws IOException {
     generate(Layout.MEVIS);
     Path meta = root.resolve("train/meta_expressions.json");
-    check(Layout.MEVIS, () -> {
-      ObjectNode m = (ObjectNode) JSON.readTree(meta.toFile());
-      ((ObjectNode) m.at("/videos/mevis_0001/expressions/0")).put("anno_id", "7");
-      JSON.writeValue(meta.toFile(), m);
-    }, Set.of("mevis_0001/0"), meta.toString(), "videos.mevis_0001.expressions.0.anno_id",
+    check(Layout.MEVIS,
+        () -> editJson(meta, m -> ((ObjectNode) m.at("/videos/mevis_0001/expressions/0")).put("anno_id", "7")), Set.of("mevis_0001/0"), meta.toString(), "videos.mevis_0001.expressions.0.anno_id",
         "expected a non-empty list of integer ids");
   }
 
   @Test
   void expressionWithoutText() throws IOException {
     generate(Layout.EGOMASK_TRAIN);
-    Set<String> one = Set.of(expressionsOf(egoMeta(), "ego_0002", null).iterator().next());
-    String expId = one.iterator().next().split("/")[1];
-    check(Layout.EGOMASK_TRAIN, () -> {
-      ObjectNode m = (ObjectNode) JSON.readTree(egoMeta().toFile());
-      ((ObjectNode) m.at("/videos/ego_0002/expressions/" + expId)).remove("exp");
-      JSON.writeValue(egoMeta().toFile(), m);
-    }, one, egoMeta().toString(), "videos.ego_0002.expressions." + expId, "missing \"exp\"");
+    String one = firstExpression("ego_0002");
+    String expId = one.split("/")[1];
+    check(Layout.EGOMASK_TRAIN,
+        () -> editJson(egoMeta(), m -> ((ObjectNode) m.at("/videos/ego_0002/expressions/" + expId)).remove("exp")),
+        Set.of(one), egoMeta().toString(), "videos.ego_0002.expressions." + expId, "missing \"exp\"");
   }
 
   @Test
@@ -181,24 +186,18 @@ class BadSamplesTest {
   void objectMissingFromTheMaskDict() throws IOException {
     generate(Layout.EGOMASK_TRAIN);
     Path dict = root.resolve("train/mask_dict.json");
-    check(Layout.EGOMASK_TRAIN, () -> {
-      ObjectNode d = (ObjectNode) JSON.readTree(dict.toFile());
-      d.remove("('ego_0002', '1')");
-      JSON.writeValue(dict.toFile(), d);
-    }, expressionsOf(egoMeta(), "ego_0002", "1"), dict.toString(), "no key ('ego_0002', '1')",
+    check(Layout.EGOMASK_TRAIN, () -> editJson(dict, d -> d.remove("('ego_0002', '1')")), expressionsOf(egoMeta(), "ego_0002", "1"), dict.toString(), "no key ('ego_0002', '1')",
         "expected the object's list of per-frame masks");
   }
 
   @Test
   void paletteObjectWithNoPixelAnywhere() throws IOException {
     generate(Layout.REF_YOUTUBE_VOS);
-    Set<String> one = Set.of(expressionsOf(egoMeta(), "ytvos_0000", null).iterator().next());
-    String expId = one.iterator().next().split("/")[1];
-    check(Layout.REF_YOUTUBE_VOS, () -> {
-      ObjectNode m = (ObjectNode) JSON.readTree(egoMeta().toFile());
-      ((ObjectNode) m.at("/videos/ytvos_0000/expressions/" + expId)).put("obj_id", "9");
-      JSON.writeValue(egoMeta().toFile(), m);
-    }, one, root.resolve("train/Annotations/ytvos_0000").toString(), "object 9",
+    String one = firstExpression("ytvos_0000");
+    String expId = one.split("/")[1];
+    check(Layout.REF_YOUTUBE_VOS,
+        () -> editJson(egoMeta(), m -> ((ObjectNode) m.at("/videos/ytvos_0000/expressions/" + expId)).put("obj_id", "9")),
+        Set.of(one), root.resolve("train/Annotations/ytvos_0000").toString(), "object 9",
         "has no pixel in any", "expected a mask in at least one frame");
   }
 
@@ -208,12 +207,12 @@ class BadSamplesTest {
     Path dict = root.resolve("train/mask_dict.json");
     Set<String> affected = expressionsOf(egoMeta(), "ego_0001", "1");
     int clean = EgoMaskTrainReader.read(root).size();
-    ObjectNode d = (ObjectNode) JSON.readTree(dict.toFile());
-    ArrayNode list = (ArrayNode) d.get("('ego_0001', '1')");
-    for (int i = 0; i < list.size(); i++) {
-      list.set(i, JSON.nullNode());
-    }
-    JSON.writeValue(dict.toFile(), d);
+    editJson(dict, d -> {
+      ArrayNode list = (ArrayNode) d.get("('ego_0001', '1')");
+      for (int i = 0; i < list.size(); i++) {
+        list.set(i, JSON.nullNode());
+      }
+    });
     for (BadSamplePolicy p : BadSamplePolicy.values()) {
       BadSamples bad = new BadSamples(p, "egomask-train");
       List<ClipRecord> kept = EgoMaskTrainReader.readWithStats(root, bad).records();
