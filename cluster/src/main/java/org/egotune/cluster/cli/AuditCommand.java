@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.egotune.cluster.audit.JobAudit;
+import org.egotune.cluster.config.ConfigLoader;
 import org.egotune.cluster.config.JobConfig;
 import org.egotune.cluster.quickstart.Quickstart;
 import org.egotune.mixer.mix.MixAudit;
@@ -38,11 +39,18 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (job.config == null && job.shards == null) {
-      job.shards = Quickstart.job(Quickstart.Options.defaults(Path.of(QUICKSTART_OUT))).data().shards();
+    Map<String, Object> base = new java.util.HashMap<>();
+    if (job.config == null) {
+      base.put("data.shards", Quickstart.job(Quickstart.Options.defaults(Path.of(QUICKSTART_OUT))).data().shards());
+      if (job.shards == null) {
+        job.shards = (String) base.get("data.shards");
+      }
     }
     JobConfig cfg = job.load(Map.of());
     String origin = job.config == null ? "the quickstart's default job" : job.config.toString();
+    if (!cfg.equals(ConfigLoader.load(job.config, base))) {
+      origin += " with the command-line flags";
+    }
     JobAudit.Result r = JobAudit.run(cfg, new org.apache.hadoop.conf.Configuration());
     String text = json ? toJson(origin, cfg, r) : toText(origin, cfg, r);
     if (out != null) {

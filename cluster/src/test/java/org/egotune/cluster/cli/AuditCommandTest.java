@@ -110,6 +110,7 @@ class AuditCommandTest {
             + "train: {steps: 10, batchSize: 3}\nspark: {workers: 1, averagingEvery: 2}\n");
     JsonNode a = auditJson("--config", cfg.toString(), "--steps", "20");
     assertEquals(60, a.path("total").asLong()); // 20 steps x 1 worker x 3
+    assertEquals(cfg + " with the command-line flags", a.path("job").asText());
     assertEquals(6, a.path("window").path("size").asLong());
     long sum = 0;
     for (JsonNode s : a.path("sources")) {
