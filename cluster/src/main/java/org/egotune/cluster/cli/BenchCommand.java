@@ -1,12 +1,9 @@
 package org.egotune.cluster.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
+import org.egotune.cluster.train.RoundBenchmark;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.egotune.cluster.train.RoundBenchmark;
 import org.egotune.model.Backend;
 import org.egotune.model.ModelConfig;
 import org.egotune.trainer.config.TrainConfig;
@@ -19,16 +16,24 @@ import picocli.CommandLine.Option;
 /**
  * {@code egotune bench step}: time of one training step of the default model on fixed random
  * batches, in this JVM, with the ND4J backend and native variant it loaded. Run it under different
- * classpaths or thread counts to compare them (docs/benchmarks.md shows how).
+ * classpaths or thread counts to compare them (docs/benchmarks.md shows how). {@code egotune bench
+ * data}: the data path of one worker next to the training step it feeds ({@link DataBench}).
  * {@code egotune bench round}: the share of a Spark training round spent outside training at the
  * default job config, flat vs two-level reduction ({@link RoundBenchmark}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: 'step' times training steps of the default model; 'round' measures"
-        + " the overhead share of a Spark training round at the default config.")
+    description = "Micro-benchmarks: 'step' times training steps of the default model; 'data' the data path"
+        + " (RLE decode, mixer, shard read + decode + clip sampling) against the training step; 'round' the"
+        + " overhead share of a Spark training round at the default config.")
 final class BenchCommand implements Callable<Integer> {
-  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step, round.")
+  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step, data or round.")
   String what;
+
+  @Option(names = "--size", defaultValue = "64", description = "data: frame side of the generated clips (default ${DEFAULT-VALUE}, the quickstart's).")
+  int size;
+
+  @Option(names = "--positions", defaultValue = "400", description = "data: mixer positions through the data path per repeat (default ${DEFAULT-VALUE}).")
+  int positions;
 
   @Option(names = "--rounds", defaultValue = "20", description = "round: rounds per run, the first left out (default ${DEFAULT-VALUE}).")
   int rounds;
@@ -36,8 +41,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--master", defaultValue = "local[2]", description = "round: Spark master (default ${DEFAULT-VALUE}).")
   String master;
 
-  @Option(names = "--work", paramLabel = "DIR", description = "round: directory for data and checkpoints (default: a new temporary one, deleted after).")
-  Path work;
+  @Option(names = "--work", paramLabel = "DIR", description = "data, round: directory for data and checkpoints (default: a new temporary directory, deleted after).")
+  java.nio.file.Path work;
 
   @Option(names = "--steps", defaultValue = "20", description = "Steps per repeat (default ${DEFAULT-VALUE}).")
   int steps;
@@ -49,16 +54,54 @@ final class BenchCommand implements Callable<Integer> {
   int warmup;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws java.io.IOException {
     if ("round".equals(what)) {
       return round();
     }
-    if (!"step".equals(what)) {
-      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step, round");
+    if (!"step".equals(what) && !"data".equals(what)) {
+      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step, data or round");
     }
     if (steps < 1 || repeats < 1 || warmup < 0) {
       throw new IllegalArgumentException("bench: --steps and --repeats must be >= 1 and --warmup >= 0");
     }
+    if ("data".equals(what)) {
+      if (size < 8 || positions < 4) {
+        throw new IllegalArgumentException("bench data: --size must be >= 8 and --positions >= 4");
+      }
+      double[] ms = stepMillis();
+      double trainPerSec = TrainConfig.defaults().batchSize() * 1000 / ms[ms.length / 2];
+      java.nio.file.Path dir = work != null ? work : java.nio.file.Files.createTempDirectory("egotune-bench-data");
+      try {
+        DataBench.run(new DataBench.Options(size, 8, 48, 24, positions, repeats, 720, 1280, 2_000_000), dir,
+            trainPerSec);
+      } finally {
+        if (work == null) {
+          try (var walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              java.nio.file.Files.delete(p);
+            }
+          }
+        }
+      }
+      return 0;
+    }
+    double[] sorted = stepMillis();
+    double median = sorted[sorted.length / 2];
+    ModelConfig mc = ModelConfig.defaults();
+    TrainConfig tc = TrainConfig.defaults();
+    System.out.printf("bench step: backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
+        Nd4j.getBackend().getClass().getSimpleName(),
+        String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")),
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+    System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
+        mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), repeats, steps);
+    System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
+        median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
+    return 0;
+  }
+
+  /** Milliseconds per training step of the default model, one value per repeat, sorted ascending. */
+  private double[] stepMillis() {
     ModelConfig mc = ModelConfig.defaults();
     TrainConfig tc = TrainConfig.defaults();
     LocalTrainer t = new LocalTrainer(mc, tc);
@@ -79,21 +122,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     double[] sorted = msPerStep.clone();
     Arrays.sort(sorted);
-    double median = sorted[sorted.length / 2];
-    System.out.printf("bench step: backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
-        Nd4j.getBackend().getClass().getSimpleName(),
-        String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")),
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
-    System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
-        mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), repeats, steps);
-    System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
-        median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
-    return 0;
+    return sorted;
   }
 
-  private int round() throws IOException {
+  private int round() throws java.io.IOException {
     boolean temporary = work == null;
-    Path dir = temporary ? Files.createTempDirectory("egotune-bench-round") : work;
+    java.nio.file.Path dir = temporary ? java.nio.file.Files.createTempDirectory("egotune-bench-round") : work;
     try {
       RoundBenchmark.Result res = RoundBenchmark.run(new RoundBenchmark.Options(dir, master, rounds, repeats));
       var job = res.job();
@@ -118,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
       return 0;
     } finally {
       if (temporary) {
-        try (var paths = Files.walk(dir)) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
           paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       QuickstartCommand.class,
       GenerateCommand.class,
       PrepareCommand.class,
+      AuditCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
       ExportCommand.class,

@@ -1,10 +1,14 @@
 package org.egotune.cluster.cli;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.config.ConfigLoader;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.mixer.reader.BadSamplePolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,12 +37,27 @@ final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
   String master;
 
+  @Option(names = "--on-bad-sample", paramLabel = "fail|skip",
+      description = "A sample that cannot be used: fail (stop, naming file, key and what was expected) or skip"
+          + " (leave it out, list it in OUT/<source>/bad-samples.jsonl) (data.onBadSample; default fail).")
+  String onBadSample;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Job config (YAML or JSON) whose data.onBadSample applies; the flag wins.")
+  Path config;
+
   @Override
   public Integer call() {
+    Map<String, Object> o = new HashMap<>();
+    o.put("data.onBadSample", onBadSample);
+    BadSamplePolicy policy = ConfigLoader.load(config, o).data().badSamplePolicy();
     SparkSession spark = SparkRuntime.session("egotune-prepare", master);
     try {
-      PrepareJob.Result r = PrepareJob.run(spark, layout, input, out, source, samplesPerShard, overwrite);
+      PrepareJob.Result r = PrepareJob.run(spark, layout, input, out, source, samplesPerShard, overwrite, policy);
       System.out.printf("prepared %s: %d samples in %d shards -> %s%n", r.source(), r.samples(), r.shards(), r.dir());
+      if (r.skipped().bad() + r.skipped().allNull() > 0) {
+        System.out.printf("left out: %d bad sample(s) (--on-bad-sample=%s), %d expression(s) null in every frame;"
+            + " listed in %s/%s%n", r.skipped().bad(), policy.id(), r.skipped().allNull(), r.dir(), r.skipped().report());
+      }
       return 0;
     } finally {
       spark.stop();

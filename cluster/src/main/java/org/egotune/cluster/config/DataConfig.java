@@ -2,6 +2,9 @@ package org.egotune.cluster.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.egotune.mixer.mix.MixGroups;
+import org.egotune.mixer.reader.BadSamplePolicy;
+import org.egotune.mixer.shard.DatasetManifest;
 
 /**
  * Where the prepared shards and the evaluation benchmark are, and the mixture to train on.
@@ -11,9 +14,16 @@ import java.util.Map;
  * @param mix source name to weight; weights must sum to 1 (the default is 80 % egocentric)
  * @param benchmark root of an EgoMask-layout benchmark to evaluate on (empty: no evaluation)
  * @param split benchmark split: short, medium, long or full
+ * @param onBadSample what {@code prepare} does with a sample it cannot use: {@code fail} (stop with
+ *     the error) or {@code skip} (leave it out and list it in {@code bad-samples.jsonl})
  */
-public record DataConfig(String shards, Map<String, Double> mix, String benchmark, String split)
-    implements java.io.Serializable {
+public record DataConfig(String shards, Map<String, Double> mix, String benchmark, String split,
+    String onBadSample) implements java.io.Serializable {
+
+  /** A data section with the default {@code onBadSample} ({@code fail}). */
+  public DataConfig(String shards, Map<String, Double> mix, String benchmark, String split) {
+    this(shards, mix, benchmark, split, "fail");
+  }
 
   public DataConfig {
     if (shards == null || shards.isBlank()) {
@@ -41,6 +51,29 @@ public record DataConfig(String shards, Map<String, Double> mix, String benchmar
       throw new IllegalArgumentException(
           "data.split must be one of short, medium, long, full; found " + split);
     }
+    onBadSample = BadSamplePolicy.parse(onBadSample == null ? "fail" : onBadSample, "data.onBadSample").id();
+  }
+
+  /**
+   * {@link #mix()} with every group key ({@code a+b}) split over its members by their prepared
+   * sizes ({@link MixGroups}); a mix without groups comes back unchanged, reading nothing.
+   *
+   * @throws IllegalStateException naming the member whose manifest cannot be read
+   */
+  public Map<String, Double> resolvedMix(org.apache.hadoop.conf.Configuration conf) {
+    return MixGroups.expand(mix, name -> {
+      try {
+        return DatasetManifest.read(conf, new org.apache.hadoop.fs.Path(shards, name)).totalSamples();
+      } catch (java.io.IOException ex) {
+        throw new IllegalStateException("data.mix: group member " + name + " is split by size, so it"
+            + " must be prepared (run `egotune prepare` first): " + ex.getMessage(), ex);
+      }
+    });
+  }
+
+  /** {@link #onBadSample()} as the readers take it. */
+  public BadSamplePolicy badSamplePolicy() {
+    return BadSamplePolicy.parse(onBadSample, "data.onBadSample");
   }
 
   static DataConfig defaults() {

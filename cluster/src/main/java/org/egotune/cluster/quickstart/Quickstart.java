@@ -92,16 +92,7 @@ public final class Quickstart {
       generate(Layout.REF_YOUTUBE_VOS, o.seed() + 1, o.exoVideos(), exo);
       generate(Layout.EGOMASK_BENCH, o.seed() + 2, o.benchVideos(), bench);
 
-      Map<String, Double> mix = new LinkedHashMap<>();
-      mix.put("egomask-train", 0.8);
-      mix.put("ref-youtube-vos", 0.2);
-      JobConfig defaults = JobConfig.defaults();
-      JobConfig cfg = new JobConfig(
-          new DataConfig(o.out().resolve("shards").toString(), mix, bench.toString(), "full"),
-          defaults.model(),
-          defaults.train().withSteps(o.steps()).withSeed(o.seed()),
-          new SparkConfig(o.master(), 2, defaults.spark().averagingEvery(), true),
-          new CheckpointConfig(o.out().resolve("checkpoints").toString(), 20, 3));
+      JobConfig cfg = job(o);
 
       SparkSession spark = SparkRuntime.session("egotune-quickstart", o.master());
       try {
@@ -135,6 +126,25 @@ public final class Quickstart {
     } catch (IOException e) {
       throw new UncheckedIOException("quickstart failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The job a quickstart with options {@code o} trains: 80/20 EgoMask-Train / Ref-YouTube-VOS from
+   * {@code out/shards}, two workers, the embedded defaults otherwise ({@code egotune audit} audits
+   * this job when given no config).
+   */
+  public static JobConfig job(Options o) {
+    Map<String, Double> mix = new LinkedHashMap<>();
+    mix.put("egomask-train", 0.8);
+    mix.put("ref-youtube-vos", 0.2);
+    JobConfig defaults = JobConfig.defaults();
+    return new JobConfig(
+        new DataConfig(o.out().resolve("shards").toString(), mix,
+            o.out().resolve("raw").resolve("egomask-bench").toString(), "full"),
+        defaults.model(),
+        defaults.train().withSteps(o.steps()).withSeed(o.seed()),
+        new SparkConfig(o.master(), 2, defaults.spark().averagingEvery(), true),
+        new CheckpointConfig(o.out().resolve("checkpoints").toString(), 20, 3));
   }
 
   private static boolean isEmptyDir(Path dir) throws IOException {

@@ -266,7 +266,9 @@ public final class DistributedTrainer {
 
   private List<SourceSpec> sources() {
     List<SourceSpec> out = new ArrayList<>();
-    for (Map.Entry<String, Double> e : cfg.data().mix().entrySet()) {
+    // a group key "a+b" splits its weight by the members' sizes
+    Map<String, Double> mix = cfg.data().resolvedMix(conf);
+    for (Map.Entry<String, Double> e : mix.entrySet()) {
       Path dir = new Path(cfg.data().shards(), e.getKey());
       long size;
       try {

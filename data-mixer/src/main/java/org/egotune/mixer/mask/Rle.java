@@ -66,11 +66,16 @@ public record Rle(int height, int width, int[] counts) implements java.io.Serial
     int pos = 0;
     boolean v = false;
     for (int c : counts) {
-      if (v) {
-        for (int k = pos; k < pos + c; k++) {
-          int x = k / height;
-          int y = k % height;
+      if (v && c > 0) {
+        // walk the run down its columns instead of dividing for every pixel
+        int x = pos / height;
+        int y = pos % height;
+        for (int k = 0; k < c; k++) {
           out[y * width + x] = true;
+          if (++y == height) {
+            y = 0;
+            x++;
+          }
         }
       }
       pos += c;

@@ -44,18 +44,27 @@ public final class EgoMaskTrainReader {
     return readWithStats(root).records();
   }
 
+  /** Reads an EgoMask-Train root; the first bad sample is an error (see {@link #readWithStats(Path, BadSamples)}). */
+  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
+    return readWithStats(root, BadSamples.failing(SOURCE));
+  }
+
   /**
    * Reads an EgoMask-Train root. Frames are taken in name order, because that is the order the
    * {@code mask_dict} lists are aligned with; videos come sorted by name and expressions by id.
+   * A sample that cannot be used (a malformed entry, a missing frame, an object missing from the
+   * mask dict, an invalid RLE) goes to {@code bad}, which rethrows or records it; an expression
+   * whose object is null in every frame is skipped and recorded in {@code bad} under either policy.
    *
    * @throws DatasetFormatException naming the file, key and expectation of the first problem found
+   *     that {@code bad} does not take (a whole file missing or unparseable, or any under FAIL)
    */
-  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
+  public static ReadResult readWithStats(Path root, BadSamples bad) throws DatasetFormatException {
     Path metaFile = root.resolve("meta_expressions/train/meta_expressions.json");
     Path maskFile = root.resolve("train/mask_dict.json");
     Path framesRoot = root.resolve("train/JPEGImages");
-    List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile);
-    Map<String, Map<String, JsonNode>> maskDict = parseMaskDict(maskFile);
+    List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, true, bad);
+    Map<String, Map<String, JsonNode>> maskDict = parseMaskDict(maskFile, bad);
 
     List<ClipRecord> records = new ArrayList<>();
     int skipped = 0;
@@ -63,27 +72,43 @@ public final class EgoMaskTrainReader {
       List<String> frames = new ArrayList<>(v.frames());
       frames.sort(String::compareTo);
       Path dir = framesRoot.resolve(v.video());
-      List<String> files = ReaderSupport.toStrings(ReaderSupport.frameFiles(dir, v.video(), frames));
-      int[] hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      List<String> files;
+      int[] hw;
+      try {
+        files = ReaderSupport.toStrings(ReaderSupport.frameFiles(dir, v.video(), frames));
+        hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      } catch (DatasetFormatException e) {
+        ReaderSupport.rejectVideo(bad, v, e);
+        continue;
+      }
       Map<String, JsonNode> objects = maskDict.getOrDefault(v.video(), Map.of());
       // several expressions usually share one object: decode its masks once
       Map<String, List<Rle>> decoded = new HashMap<>();
       for (ReaderSupport.Expression e : v.expressions()) {
         String key = "('" + v.video() + "', '" + e.objId() + "')";
-        JsonNode list = objects.get(e.objId());
-        if (list == null) {
-          throw new DatasetFormatException(
-              maskFile + ": no key " + key + " for video " + v.video() + " expression "
-                  + e.expId() + " (obj_id " + e.objId() + " in " + metaFile.getFileName() + ")");
-        }
-        List<Rle> masks = decoded.get(e.objId());
-        if (masks == null) {
-          masks = ReaderSupport.rleList(list, maskFile, key, frames, hw);
-          decoded.put(e.objId(), masks);
+        List<Rle> masks;
+        try {
+          JsonNode list = objects.get(e.objId());
+          if (list == null) {
+            throw new DatasetFormatException(
+                maskFile + ": no key " + key + " for video " + v.video() + " expression "
+                    + e.expId() + " (obj_id " + e.objId() + " in " + metaFile.getFileName()
+                    + "; expected the object's list of per-frame masks)");
+          }
+          masks = decoded.get(e.objId());
+          if (masks == null) {
+            masks = ReaderSupport.rleList(list, maskFile, key, frames, hw);
+            decoded.put(e.objId(), masks);
+          }
+        } catch (DatasetFormatException ex) {
+          bad.reject(v.video(), e.expId(), ex);
+          continue;
         }
         Set<String> annotated = ReaderSupport.nonNullFrames(frames, masks);
         if (annotated.isEmpty()) {
           skipped++;
+          bad.allNull(v.video(), e.expId(), maskFile.toString(),
+              key + ": null in every frame (the released recipes skip such expressions)");
           LOG.debug("video {} expression {}: object {} is null in every frame; skipped",
               v.video(), e.expId(), e.objId());
           continue;
@@ -100,7 +125,7 @@ public final class EgoMaskTrainReader {
   }
 
   /** mask_dict.json as video -> obj_id -> per-frame list (still JSON: decoded on demand). */
-  private static Map<String, Map<String, JsonNode>> parseMaskDict(Path file)
+  private static Map<String, Map<String, JsonNode>> parseMaskDict(Path file, BadSamples bad)
       throws DatasetFormatException {
     JsonNode root = ReaderSupport.requireObject(ReaderSupport.readJson(file), file, "(root)");
     Map<String, Map<String, JsonNode>> out = new HashMap<>();
@@ -108,8 +133,9 @@ public final class EgoMaskTrainReader {
       Map.Entry<String, JsonNode> en = it.next();
       Matcher m = TUPLE_KEY.matcher(en.getKey().trim());
       if (!m.matches()) {
-        throw new DatasetFormatException(
-            file + ": key " + en.getKey() + ": expected a Python tuple repr ('<video>', '<obj_id>')");
+        bad.reject(null, null, en.getKey(), new DatasetFormatException(
+            file + ": key " + en.getKey() + ": expected a Python tuple repr ('<video>', '<obj_id>')"));
+        continue;
       }
       String video = unescape(m.group(1) != null ? m.group(1) : m.group(2));
       String obj =

@@ -31,69 +31,93 @@ public final class MevisReader {
     return readWithStats(root).records();
   }
 
+  /** Reads a MeViS root; the first bad sample is an error (see {@link #readWithStats(Path, BadSamples)}). */
+  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
+    return readWithStats(root, BadSamples.failing(SOURCE));
+  }
+
   /**
    * Reads a MeViS root. Each {@code mask_dict} list is aligned with the video's {@code frames} as
    * listed in the meta file. A frame's target mask is the OR of the anno_ids' masks there (the
    * official scorer adds them, so overlaps are 2: anything above 0 is foreground), {@code null} when
    * every one of them is null; the annotated frames are those with a non-null target. Records carry
-   * the expression's {@code obj_id}s; videos come sorted by name and expressions by id.
+   * the expression's {@code obj_id}s; videos come sorted by name and expressions by id. A sample
+   * that cannot be used goes to {@code bad} (rethrown or recorded); an expression whose target is
+   * null in every frame is skipped and recorded in {@code bad} under either policy.
    *
    * @throws DatasetFormatException naming the file, key and expectation of the first problem found
+   *     that {@code bad} does not take (a whole file missing or unparseable, or any under FAIL)
    */
-  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
+  public static ReadResult readWithStats(Path root, BadSamples bad) throws DatasetFormatException {
     Path metaFile = root.resolve("train/meta_expressions.json");
     Path maskFile = root.resolve("train/mask_dict.json");
     Path framesRoot = root.resolve("train/JPEGImages");
-    List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, false);
+    List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, false, bad);
     JsonNode dict = ReaderSupport.requireObject(ReaderSupport.readJson(maskFile), maskFile, "(root)");
 
     List<ClipRecord> records = new ArrayList<>();
     int skipped = 0;
     for (ReaderSupport.MetaVideo v : meta) {
       List<String> frames = v.frames();
-      List<String> files =
-          ReaderSupport.toStrings(
-              ReaderSupport.frameFiles(framesRoot.resolve(v.video()), v.video(), frames));
-      int[] hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      List<String> files;
+      int[] hw;
+      try {
+        files = ReaderSupport.toStrings(
+            ReaderSupport.frameFiles(framesRoot.resolve(v.video()), v.video(), frames));
+        hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+      } catch (DatasetFormatException e) {
+        ReaderSupport.rejectVideo(bad, v, e);
+        continue;
+      }
       // an object is usually referred to by several expressions: decode its masks once per video
       Map<Integer, List<Rle>> decoded = new HashMap<>();
       for (ReaderSupport.Expression e : v.expressions()) {
-        List<Integer> objIds = intList(e, "obj_id", metaFile);
-        List<Integer> annoIds = intList(e, "anno_id", metaFile);
-        if (objIds.size() != annoIds.size()) {
-          throw new DatasetFormatException(
-              metaFile + ": " + e.where() + ": obj_id has " + objIds.size() + " entries but anno_id "
-                  + annoIds.size() + " (expected one anno_id per obj_id)");
-        }
-        List<Rle> target = new ArrayList<>(frames.size());
-        for (int t = 0; t < frames.size(); t++) {
-          target.add(null);
-        }
-        for (int anno : annoIds) {
-          List<Rle> masks = decoded.get(anno);
-          if (masks == null) {
-            String key = "\"" + anno + "\"";
-            JsonNode list = dict.get(Integer.toString(anno));
-            if (list == null) {
-              throw new DatasetFormatException(
-                  maskFile + ": no key " + key + " (anno_id of video " + v.video() + " expression "
-                      + e.expId() + " in " + metaFile.getFileName()
-                      + "; expected a list of per-frame masks)");
-            }
-            masks = ReaderSupport.rleList(list, maskFile, key, frames, hw);
-            decoded.put(anno, masks);
+        List<Integer> objIds;
+        List<Integer> annoIds;
+        List<Rle> target;
+        try {
+          objIds = intList(e, "obj_id", metaFile);
+          annoIds = intList(e, "anno_id", metaFile);
+          if (objIds.size() != annoIds.size()) {
+            throw new DatasetFormatException(
+                metaFile + ": " + e.where() + ": obj_id has " + objIds.size() + " entries but anno_id "
+                    + annoIds.size() + " (expected one anno_id per obj_id)");
           }
+          target = new ArrayList<>(frames.size());
           for (int t = 0; t < frames.size(); t++) {
-            Rle m = masks.get(t);
-            Rle acc = target.get(t);
-            if (m != null) {
-              target.set(t, acc == null ? m : Rle.union(acc, m));
+            target.add(null);
+          }
+          for (int anno : annoIds) {
+            List<Rle> masks = decoded.get(anno);
+            if (masks == null) {
+              String key = "\"" + anno + "\"";
+              JsonNode list = dict.get(Integer.toString(anno));
+              if (list == null) {
+                throw new DatasetFormatException(
+                    maskFile + ": no key " + key + " (anno_id of video " + v.video() + " expression "
+                        + e.expId() + " in " + metaFile.getFileName()
+                        + "; expected a list of per-frame masks)");
+              }
+              masks = ReaderSupport.rleList(list, maskFile, key, frames, hw);
+              decoded.put(anno, masks);
+            }
+            for (int t = 0; t < frames.size(); t++) {
+              Rle m = masks.get(t);
+              Rle acc = target.get(t);
+              if (m != null) {
+                target.set(t, acc == null ? m : Rle.union(acc, m));
+              }
             }
           }
+        } catch (DatasetFormatException ex) {
+          bad.reject(v.video(), e.expId(), ex);
+          continue;
         }
         Set<String> annotated = ReaderSupport.nonNullFrames(frames, target);
         if (annotated.isEmpty()) {
           skipped++;
+          bad.allNull(v.video(), e.expId(), maskFile.toString(), "anno_ids " + annoIds
+              + ": null in every frame (the released recipes skip such expressions)");
           LOG.debug("video {} expression {}: anno_ids {} are null in every frame; skipped",
               v.video(), e.expId(), annoIds);
           continue;

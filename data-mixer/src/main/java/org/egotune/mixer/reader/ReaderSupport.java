@@ -16,9 +16,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.record.FrameHeader;
 
 /** Helpers shared by the readers: JSON with located errors, frame files, COCO RLE nodes. */
 final class ReaderSupport {
@@ -204,17 +204,9 @@ final class ReaderSupport {
   /** [height, width] of an image, read from its header only (no pixel decoding). */
   static int[] imageSize(Path file) throws DatasetFormatException {
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      if (in != null) {
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        if (readers.hasNext()) {
-          ImageReader r = readers.next();
-          try {
-            r.setInput(in, true, true);
-            return new int[] {r.getHeight(0), r.getWidth(0)};
-          } finally {
-            r.dispose();
-          }
-        }
+      int[] hw = FrameHeader.size(in);
+      if (hw != null) {
+        return hw;
       }
     } catch (IOException e) {
       throw new DatasetFormatException(file + ": cannot read image header: " + e.getMessage(), e);
@@ -325,55 +317,96 @@ final class ReaderSupport {
   /**
    * Parses the shared {@code meta_expressions.json} schema
    * {@code {"videos": {vid: {"frames": [...], "expressions": {id: {"exp", "obj_id"}}}}}}, videos
-   * sorted by name and expressions by id (numeric-aware).
+   * sorted by name and expressions by id (numeric-aware). Any problem is an error.
    */
   static List<MetaVideo> readMeta(Path file) throws DatasetFormatException {
-    return readMeta(file, true);
+    return readMeta(file, true, BadSamples.failing("meta"));
   }
 
   /**
    * As {@link #readMeta(Path)}; with {@code scalarObjId} false, {@code obj_id} is left to the
-   * caller ({@link Expression#objId()} is null), for layouts where it is a list.
+   * caller ({@link Expression#objId()} is null), for layouts where it is a list. A malformed video
+   * or expression entry goes to {@code bad} (every expression of a malformed video); a file that
+   * cannot be parsed at all, or has no {@code videos} object, is always an error.
    */
-  static List<MetaVideo> readMeta(Path file, boolean scalarObjId) throws DatasetFormatException {
+  static List<MetaVideo> readMeta(Path file, boolean scalarObjId, BadSamples bad)
+      throws DatasetFormatException {
     JsonNode root = requireObject(readJson(file), file, "(root)");
     JsonNode videos = requireObject(root.get("videos"), file, "videos");
     List<MetaVideo> out = new ArrayList<>();
     for (String vid : sortedKeys(videos, Comparator.naturalOrder())) {
       String vWhere = "videos." + vid;
-      safeName(vid, file, vWhere);
-      JsonNode v = requireObject(videos.get(vid), file, vWhere);
-      List<String> frames =
-          stringList(requireField(v, "frames", file, vWhere), file, vWhere + ".frames");
-      if (frames.isEmpty()) {
-        throw new DatasetFormatException(file + ": " + vWhere + ".frames: expected at least one frame");
+      List<String> frames;
+      JsonNode exps;
+      try {
+        safeName(vid, file, vWhere);
+        JsonNode v = requireObject(videos.get(vid), file, vWhere);
+        frames = stringList(requireField(v, "frames", file, vWhere), file, vWhere + ".frames");
+        if (frames.isEmpty()) {
+          throw new DatasetFormatException(file + ": " + vWhere + ".frames: expected at least one frame");
+        }
+        for (int i = 0; i < frames.size(); i++) {
+          safeName(frames.get(i), file, vWhere + ".frames[" + i + "]");
+        }
+        if (new HashSet<>(frames).size() != frames.size()) {
+          throw new DatasetFormatException(
+              file + ": " + vWhere + ".frames: a frame name is listed twice (expected distinct names)");
+        }
+        exps = requireObject(v.get("expressions"), file, vWhere + ".expressions");
+      } catch (DatasetFormatException e) {
+        rejectVideo(bad, vid, videos.get(vid), e);
+        continue;
       }
-      for (int i = 0; i < frames.size(); i++) {
-        safeName(frames.get(i), file, vWhere + ".frames[" + i + "]");
-      }
-      if (new HashSet<>(frames).size() != frames.size()) {
-        throw new DatasetFormatException(
-            file + ": " + vWhere + ".frames: a frame name is listed twice (expected distinct names)");
-      }
-      JsonNode exps = requireObject(v.get("expressions"), file, vWhere + ".expressions");
       List<Expression> expressions = new ArrayList<>();
       for (String expId : sortedKeys(exps, NUMERIC_AWARE)) {
         String eWhere = vWhere + ".expressions." + expId;
-        JsonNode e = requireObject(exps.get(expId), file, eWhere);
-        JsonNode text = requireField(e, "exp", file, eWhere);
-        if (!text.isTextual()) {
-          throw new DatasetFormatException(
-              file + ": " + eWhere + ".exp: expected a string, found " + text.getNodeType());
+        try {
+          JsonNode e = requireObject(exps.get(expId), file, eWhere);
+          JsonNode text = requireField(e, "exp", file, eWhere);
+          if (!text.isTextual()) {
+            throw new DatasetFormatException(
+                file + ": " + eWhere + ".exp: expected a string, found " + text.getNodeType());
+          }
+          String objId =
+              scalarObjId
+                  ? idText(requireField(e, "obj_id", file, eWhere), file, eWhere + ".obj_id")
+                  : null;
+          expressions.add(new Expression(expId, text.textValue(), objId, e, eWhere));
+        } catch (DatasetFormatException e) {
+          bad.reject(vid, expId, e);
         }
-        String objId =
-            scalarObjId
-                ? idText(requireField(e, "obj_id", file, eWhere), file, eWhere + ".obj_id")
-                : null;
-        expressions.add(new Expression(expId, text.textValue(), objId, e, eWhere));
       }
       out.add(new MetaVideo(vid, frames, expressions));
     }
     return out;
+  }
+
+  /**
+   * Every expression of a video that cannot be used as a whole goes to {@code bad}: one entry per
+   * expression id when they can still be listed, else one for the video.
+   */
+  static void rejectVideo(BadSamples bad, String video, JsonNode videoNode, DatasetFormatException e)
+      throws DatasetFormatException {
+    JsonNode exps = videoNode == null ? null : videoNode.get("expressions");
+    if (exps == null || !exps.isObject() || exps.isEmpty()) {
+      bad.reject(video, null, e);
+      return;
+    }
+    for (String expId : sortedKeys(exps, NUMERIC_AWARE)) {
+      bad.reject(video, expId, e);
+    }
+  }
+
+  /** As {@link #rejectVideo(BadSamples, String, JsonNode, DatasetFormatException)} for a parsed video. */
+  static void rejectVideo(BadSamples bad, MetaVideo v, DatasetFormatException e)
+      throws DatasetFormatException {
+    if (v.expressions().isEmpty()) {
+      bad.reject(v.video(), null, e);
+      return;
+    }
+    for (Expression x : v.expressions()) {
+      bad.reject(v.video(), x.expId(), e);
+    }
   }
 
   /** Paths as the strings {@link org.egotune.mixer.record.ClipRecord} keeps. */

@@ -29,15 +29,28 @@ public final class RefYoutubeVosReader {
   private RefYoutubeVosReader() {}
 
   /**
+   * Reads every expression of the layout under {@code root}; the first bad sample is an error (see
+   * {@link #read(Path, String, BadSamples)}).
+   */
+  public static List<ClipRecord> read(Path root, String sourceName) throws DatasetFormatException {
+    return read(root, sourceName, BadSamples.failing(sourceName == null ? "" : sourceName));
+  }
+
+  /**
    * Reads every expression of the layout under {@code root}. A frame with an annotation PNG gets the
    * object's mask (an empty {@link Rle} when the object has no pixel there) and counts as annotated;
    * a frame without a PNG gets {@code null}. Pixel value 255 (DAVIS void) and 0 (background) are
-   * never objects.
+   * never objects. A sample that cannot be used goes to {@code bad} (rethrown or recorded): a
+   * malformed meta entry, a missing or unreadable frame, an annotation that is not a palette PNG or
+   * has another size (every expression of that video), an object id outside 1..254, and an object
+   * with no pixel in any annotation of its video (no mask anywhere).
    *
    * @param sourceName the records' source, e.g. {@link #SOURCE} or {@link #SOURCE_DAVIS}
    * @throws DatasetFormatException naming the file, key and expectation of the first problem found
+   *     that {@code bad} does not take (the meta file missing or unparseable, or any under FAIL)
    */
-  public static List<ClipRecord> read(Path root, String sourceName) throws DatasetFormatException {
+  public static List<ClipRecord> read(Path root, String sourceName, BadSamples bad)
+      throws DatasetFormatException {
     if (sourceName == null || sourceName.isBlank()) {
       throw new IllegalArgumentException("sourceName must be non-blank, found '" + sourceName + "'");
     }
@@ -45,55 +58,91 @@ public final class RefYoutubeVosReader {
     Path framesRoot = root.resolve("train/JPEGImages");
     Path annRoot = root.resolve("train/Annotations");
     List<ClipRecord> records = new ArrayList<>();
-    for (ReaderSupport.MetaVideo v : ReaderSupport.readMeta(metaFile)) {
-      List<String> frames = v.frames();
-      List<String> files =
-          ReaderSupport.toStrings(
-              ReaderSupport.frameFiles(framesRoot.resolve(v.video()), v.video(), frames));
-      int[] hw = ReaderSupport.imageSize(Path.of(files.get(0)));
-
+    for (ReaderSupport.MetaVideo v : ReaderSupport.readMeta(metaFile, true, bad)) {
       // object ids of this video, validated; each PNG is then decoded once for all of them
       Map<String, Integer> objIds = new LinkedHashMap<>();
+      List<ReaderSupport.Expression> usable = new ArrayList<>();
       for (ReaderSupport.Expression e : v.expressions()) {
-        objIds.put(e.objId(), paletteId(e, metaFile, v.video()));
+        try {
+          objIds.put(e.objId(), paletteId(e, metaFile, v.video()));
+          usable.add(e);
+        } catch (DatasetFormatException ex) {
+          bad.reject(v.video(), e.expId(), ex);
+        }
       }
+      List<String> frames = v.frames();
+      List<String> files;
+      int[] hw;
       Map<String, List<Rle>> masks = new LinkedHashMap<>();
-      for (String id : objIds.keySet()) {
-        masks.put(id, new ArrayList<>(frames.size()));
-      }
       Set<String> annotated = new LinkedHashSet<>();
-      for (String f : frames) {
-        Path png = annRoot.resolve(v.video()).resolve(f + ".png");
-        if (!Files.isRegularFile(png)) {
-          for (List<Rle> l : masks.values()) {
-            l.add(null);
-          }
+      try {
+        files = ReaderSupport.toStrings(
+            ReaderSupport.frameFiles(framesRoot.resolve(v.video()), v.video(), frames));
+        hw = ReaderSupport.imageSize(Path.of(files.get(0)));
+        decodeAnnotations(annRoot.resolve(v.video()), v.video(), frames, hw, objIds, masks, annotated);
+      } catch (DatasetFormatException e) {
+        ReaderSupport.rejectVideo(bad, new ReaderSupport.MetaVideo(v.video(), frames, usable), e);
+        continue;
+      }
+      for (ReaderSupport.Expression e : usable) {
+        List<Rle> m = masks.get(e.objId());
+        if (!hasPixel(m)) {
+          bad.reject(v.video(), e.expId(), new DatasetFormatException(
+              annRoot.resolve(v.video()) + ": object " + e.objId() + " (" + metaFile.getFileName()
+                  + " videos." + v.video() + ".expressions." + e.expId() + ".obj_id) has no pixel in"
+                  + " any of the video's " + annotated.size() + " annotation PNGs (expected a mask in"
+                  + " at least one frame)"));
           continue;
         }
-        annotated.add(f);
-        PaletteMasks.IndexedImage img;
-        try {
-          img = PaletteMasks.read(png);
-        } catch (IOException e) {
-          throw new DatasetFormatException(
-              "video " + v.video() + " frame " + f + ": " + e.getMessage(), e);
-        }
-        if (img.height() != hw[0] || img.width() != hw[1]) {
-          throw new DatasetFormatException(
-              png + ": annotation is " + img.height() + "x" + img.width() + " but the frames of video "
-                  + v.video() + " are " + hw[0] + "x" + hw[1] + " (height x width)");
-        }
-        for (Map.Entry<String, Integer> id : objIds.entrySet()) {
-          masks.get(id.getKey()).add(Rle.encode(img.maskOf(id.getValue())));
-        }
-      }
-      for (ReaderSupport.Expression e : v.expressions()) {
         records.add(
             new ClipRecord(sourceName, v.video(), e.expId(), e.text(), List.of(e.objId()), frames,
-                files, masks.get(e.objId()), annotated, hw[0], hw[1]));
+                files, m, annotated, hw[0], hw[1]));
       }
     }
     return records;
+  }
+
+  /** Fills {@code masks} (object id -> per-frame RLE) and {@code annotated} from a video's PNGs. */
+  private static void decodeAnnotations(Path annDir, String video, List<String> frames, int[] hw,
+      Map<String, Integer> objIds, Map<String, List<Rle>> masks, Set<String> annotated)
+      throws DatasetFormatException {
+    for (String id : objIds.keySet()) {
+      masks.put(id, new ArrayList<>(frames.size()));
+    }
+    for (String f : frames) {
+      Path png = annDir.resolve(f + ".png");
+      if (!Files.isRegularFile(png)) {
+        for (List<Rle> l : masks.values()) {
+          l.add(null);
+        }
+        continue;
+      }
+      annotated.add(f);
+      PaletteMasks.IndexedImage img;
+      try {
+        img = PaletteMasks.read(png);
+      } catch (IOException e) {
+        // PaletteMasks' messages start with the file, as every reader error does
+        throw new DatasetFormatException(e.getMessage() + " (video " + video + ", frame " + f + ")", e);
+      }
+      if (img.height() != hw[0] || img.width() != hw[1]) {
+        throw new DatasetFormatException(
+            png + ": annotation is " + img.height() + "x" + img.width() + " but the frames of video "
+                + video + " are " + hw[0] + "x" + hw[1] + " (height x width)");
+      }
+      for (Map.Entry<String, Integer> id : objIds.entrySet()) {
+        masks.get(id.getKey()).add(Rle.encode(img.maskOf(id.getValue())));
+      }
+    }
+  }
+
+  private static boolean hasPixel(List<Rle> masks) {
+    for (Rle r : masks) {
+      if (r != null && r.area() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int paletteId(ReaderSupport.Expression e, Path metaFile, String video)

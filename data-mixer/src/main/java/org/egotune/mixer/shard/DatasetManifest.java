@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -32,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * @param shards the shards in sample order; sample i lives in the shard whose cumulative count range
  *     holds i
  * @param createdAt ISO-8601 instant, e.g. {@code 2024-05-01T12:00:00Z}
+ * @param skipped what {@code prepare} left out and where the report is; {@code null} in manifests
+ *     written before the report existed (read as "not recorded")
  */
 public record DatasetManifest(
-    int formatVersion, String source, long totalSamples, List<ShardInfo> shards, String createdAt) {
+    int formatVersion, String source, long totalSamples, List<ShardInfo> shards, String createdAt,
+    SkippedSamples skipped) {
 
   /** The format version this code writes and reads. */
   public static final int FORMAT_VERSION = 1;
@@ -84,11 +86,22 @@ public record DatasetManifest(
     }
   }
 
+  /** A manifest that records nothing about skipped samples. */
+  public DatasetManifest(
+      int formatVersion, String source, long totalSamples, List<ShardInfo> shards, String createdAt) {
+    this(formatVersion, source, totalSamples, shards, createdAt, null);
+  }
+
   /** A manifest for {@code shards} of {@code source}, with the total computed and the time now. */
   public static DatasetManifest of(String source, List<ShardInfo> shards) {
+    return of(source, shards, null);
+  }
+
+  /** As {@link #of(String, List)}, recording what was skipped. */
+  public static DatasetManifest of(String source, List<ShardInfo> shards, SkippedSamples skipped) {
     long total = shards.stream().mapToLong(ShardInfo::count).sum();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    return new DatasetManifest(FORMAT_VERSION, source, total, shards, now);
+    return new DatasetManifest(FORMAT_VERSION, source, total, shards, now, skipped);
   }
 
   /**
@@ -108,37 +121,13 @@ public record DatasetManifest(
           datasetDir + " already holds a complete dataset (" + FILE_NAME
               + "); pass --overwrite to replace it");
     }
-    fs.mkdirs(datasetDir);
-    Path tmp = new Path(datasetDir, "_tmp." + FILE_NAME + "." + UUID.randomUUID());
-    boolean done = false;
-    try {
-      try (OutputStream out = fs.create(tmp, false)) {
-        out.write(JSON.writeValueAsBytes(manifest));
-      }
-      // rename does not replace on HDFS; between delete and rename the dataset reads as incomplete,
-      // which is the safe direction.
-      if (fs.exists(target) && !fs.delete(target, false)) {
-        throw new IOException("could not delete the old " + target);
-      }
-      if (!fs.rename(tmp, target)) {
-        throw new IOException("could not rename " + tmp + " to " + target);
-      }
-      done = true;
-      LOG.info(
-          "wrote {}: source {}, {} samples in {} shards",
-          target,
-          manifest.source(),
-          manifest.totalSamples(),
-          manifest.shards().size());
-    } finally {
-      if (!done) {
-        try {
-          fs.delete(tmp, false);
-        } catch (IOException e) {
-          LOG.warn("could not remove temporary manifest {}: {}", tmp, e.toString());
-        }
-      }
-    }
+    ShardFiles.writeAtomically(fs, target, JSON.writeValueAsBytes(manifest));
+    LOG.info(
+        "wrote {}: source {}, {} samples in {} shards",
+        target,
+        manifest.source(),
+        manifest.totalSamples(),
+        manifest.shards().size());
   }
 
   /**
@@ -157,7 +146,12 @@ public record DatasetManifest(
           file + " not found: the dataset is incomplete or was never prepared", e);
     }
     try {
-      return JSON.readValue(bytes, DatasetManifest.class);
+      com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(bytes);
+      if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("skipped")) {
+        // written before prepare recorded skipped samples: valid, with nothing recorded
+        o.putNull("skipped");
+      }
+      return JSON.treeToValue(tree, DatasetManifest.class);
     } catch (JsonProcessingException e) {
       // Validation errors from the compact constructors arrive wrapped; show the innermost message.
       Throwable root = e;

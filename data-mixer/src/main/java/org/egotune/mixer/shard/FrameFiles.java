@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.reader.DatasetFormatException;
+import org.egotune.mixer.record.FrameHeader;
 import org.egotune.mixer.record.Sample;
 
 /** Reads frame image files through the Hadoop file system, turning records into samples. */
@@ -67,7 +68,8 @@ public final class FrameFiles {
     boolean jpeg = bytes.length >= 4 && (bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xD8;
     boolean png = bytes.length >= 8 && startsWith(bytes, PNG_SIGNATURE);
     if (!jpeg && !png) {
-      throw new DatasetFormatException(file + ": not a JPEG or PNG frame (" + bytes.length + " bytes)");
+      throw new DatasetFormatException(file + ": not a readable image (expected a JPEG or PNG frame, found "
+          + bytes.length + " bytes of something else)");
     }
     // Searched near the end: writers may pad after the marker, and a JPEG's EXIF thumbnail near the
     // start has an EOI of its own.
@@ -90,22 +92,18 @@ public final class FrameFiles {
   private static final byte[] JPEG_EOI = {(byte) 0xFF, (byte) 0xD9};
 
   private static int[] headerSize(String file, byte[] bytes) throws DatasetFormatException {
-    try (javax.imageio.stream.ImageInputStream in =
-        javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
-      java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
-      if (readers.hasNext()) {
-        javax.imageio.ImageReader r = readers.next();
-        try {
-          r.setInput(in, true, true);
-          return new int[] {r.getHeight(0), r.getWidth(0)};
-        } finally {
-          r.dispose();
-        }
-      }
-    } catch (IOException e) {
+    int[] hw;
+    // In memory: ImageIO.createImageInputStream would buffer the bytes through a temporary file.
+    try (javax.imageio.stream.ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(
+        new java.io.ByteArrayInputStream(bytes))) {
+      hw = FrameHeader.size(in);
+    } catch (IOException | RuntimeException e) {
       throw new DatasetFormatException(file + ": cannot read the image header: " + e.getMessage(), e);
     }
-    throw new DatasetFormatException(file + ": not a readable image (expected a JPEG or PNG frame)");
+    if (hw == null) {
+      throw new DatasetFormatException(file + ": not a readable image (expected a JPEG or PNG frame)");
+    }
+    return hw;
   }
 
   private static boolean startsWith(byte[] b, byte[] prefix) {

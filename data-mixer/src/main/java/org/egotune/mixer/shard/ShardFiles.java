@@ -68,4 +68,38 @@ final class ShardFiles {
     }
     return out;
   }
+
+  /**
+   * Writes {@code bytes} as {@code target} so that a reader sees the old file, no file, or the whole
+   * new one: a hidden temporary file in the same directory, then a rename (after deleting an old
+   * target, since {@code rename} does not replace on HDFS; in between the file is absent, which
+   * readers take as incomplete, the safe direction).
+   */
+  static void writeAtomically(FileSystem fs, Path target, byte[] bytes) throws IOException {
+    Path dir = target.getParent();
+    fs.mkdirs(dir);
+    Path tmp = new Path(dir, "_tmp." + target.getName() + "." + java.util.UUID.randomUUID());
+    boolean done = false;
+    try {
+      try (java.io.OutputStream out = fs.create(tmp, false)) {
+        out.write(bytes);
+      }
+      if (fs.exists(target) && !fs.delete(target, false)) {
+        throw new IOException("could not delete the old " + target);
+      }
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("could not rename " + tmp + " to " + target);
+      }
+      done = true;
+    } finally {
+      if (!done) {
+        try {
+          fs.delete(tmp, false);
+        } catch (IOException e) {
+          org.slf4j.LoggerFactory.getLogger(ShardFiles.class)
+              .warn("could not remove temporary file {}: {}", tmp, e.toString());
+        }
+      }
+    }
+  }
 }

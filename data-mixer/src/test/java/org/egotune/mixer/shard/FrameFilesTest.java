@@ -70,7 +70,7 @@ class FrameFilesTest {
     assertRefused("f.jpg", Arrays.copyOf(jpg, jpg.length - 40), 16, "f.jpg: truncated JPEG (no end-of-image marker)");
     assertRefused("f.png", Arrays.copyOf(png, png.length - 5), 16, "f.png: truncated PNG (no IEND chunk)");
     assertRefused("f.jpg", "GIF89a....".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 16,
-        "f.jpg: not a JPEG or PNG frame");
+        "f.jpg: not a readable image (expected a JPEG or PNG frame");
     assertRefused("f.png", png, 20, "f.png: frame is 16x16 (height x width), but the clip's frames and masks are 16x20");
   }
 

@@ -79,7 +79,7 @@ public record TrainConfig(
   public static TrainConfig defaults() {
     // A short warm-up, then constant: on the tiny preset a cosine decay to 0.1 at this budget
     // ended lower (IoU_gold_with_pred 32.6 vs 52.7 on the quickstart, measured 2026-11-23).
-    return new TrainConfig(42L, 300, 4, 4, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5, 10, 1.0);
+    return new TrainConfig(42L, 300, 4, 5, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5, 10, 1.0);
   }
 
   /** A copy with another step count. */

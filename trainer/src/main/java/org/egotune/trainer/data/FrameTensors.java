@@ -18,7 +18,10 @@ public final class FrameTensors {
   /** Decodes an encoded frame (JPEG or PNG); {@code what} names it in the error. */
   public static BufferedImage decode(byte[] encoded, String what) {
     try {
-      BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
+      // An in-memory stream: ImageIO.read(InputStream) would buffer through a temporary file on
+      // disk (ImageIO's default cache) for every frame decoded.
+      BufferedImage img = ImageIO.read(
+          new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(encoded)));
       if (img == null) {
         throw new IllegalArgumentException(what + ": not a decodable JPEG or PNG image ("
             + encoded.length + " bytes)");
@@ -36,7 +39,7 @@ public final class FrameTensors {
   public static void imageChw(BufferedImage img, int size, float[] out, int offset) {
     int h = img.getHeight();
     int w = img.getWidth();
-    int[] rgb = img.getRGB(0, 0, w, h, null, 0, w);
+    int[] rgb = packedRgb(img);
     int plane = size * size;
     for (int oy = 0; oy < size; oy++) {
       int y0 = lo(oy, h, size);
@@ -62,6 +65,33 @@ public final class FrameTensors {
         out[o + 2 * plane] = b / n - 1f;
       }
     }
+  }
+
+  /**
+   * The image as packed 0xRRGGBB ints, row-major: the same values as {@code getRGB}. A decoded
+   * JPEG (3-byte BGR, unshared raster) is read straight from its bytes, since {@code getRGB} goes
+   * through the colour model pixel by pixel and was most of the data path's time (JFR, 256x256
+   * frames); for those images the colour model does no conversion, so the values are identical.
+   */
+  static int[] packedRgb(BufferedImage img) {
+    int h = img.getHeight();
+    int w = img.getWidth();
+    java.awt.image.WritableRaster r = img.getRaster();
+    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
+        && r.getDataBuffer() instanceof java.awt.image.DataBufferByte db
+        && db.getNumBanks() == 1 && db.getOffset() == 0
+        && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0
+        && r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm
+        && sm.getPixelStride() == 3 && sm.getScanlineStride() == 3 * w
+        && java.util.Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
+      byte[] d = db.getData();
+      int[] out = new int[h * w];
+      for (int i = 0, j = 0; i < out.length; i++, j += 3) {
+        out[i] = 0xff000000 | (d[j + 2] & 0xff) << 16 | (d[j + 1] & 0xff) << 8 | (d[j] & 0xff);
+      }
+      return out;
+    }
+    return img.getRGB(0, 0, w, h, null, 0, w);
   }
 
   /** Fraction of foreground in each box of a {@code size x size} grid (a soft training target). */
