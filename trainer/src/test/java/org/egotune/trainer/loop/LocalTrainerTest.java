@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
+import org.egotune.trainer.data.Seeds;
+import org.egotune.trainer.loss.PointLoss;
+import org.egotune.trainer.loss.PointSampler;
 import org.egotune.trainer.loss.SegLoss;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -205,6 +208,33 @@ class LocalTrainerTest {
     assertArrayEquals(a.params(), b.params(), "a resumed run continues bit for bit");
     assertArrayEquals(a.optimizerState(), b.optimizerState());
     assertEquals(6, b.iteration());
+  }
+
+  @Test
+  void pointSampledLossIsThePointTermsPlusPresenceAndTrains() {
+    TrainConfig cfg = with(8, 96, 0, 1);
+    LocalTrainer t = new LocalTrainer(MODEL, cfg);
+    Batch b = squares(41, 8);
+    INDArray[] out = t.model().predict(b.frames(), b.tokens());
+    float[] logits = out[0].dup('c').data().asFloat();
+    float[] present = b.presence().dup('c').data().asFloat();
+    int s = MODEL.imageSize();
+    PointSampler.Points pts = PointSampler.sample(logits, b.mask().dup('c').data().asFloat(), 8, s,
+        96, 3.0, 0.75, Seeds.mix(cfg.seed(), 7, 0));
+    double presenceBce = 0;
+    for (int i = 0; i < 8; i++) {
+      double p = 1 / (1 + Math.exp(-out[1].getDouble(i, 0)));
+      presenceBce -= present[i] * Math.log(p) + (1 - present[i]) * Math.log(1 - p);
+    }
+    double expected = PointLoss.of(logits, pts, 96, present, SegLoss.diceCount(4, 1), 2.0, 0.5)
+        .value() + presenceBce / 8;
+    double before = t.loss(b, 7);
+    assertEquals(expected, before, 1e-5 * expected);
+    for (int i = 0; i < 40; i++) {
+      t.step(b);
+    }
+    double after = t.loss(b, 7);
+    assertTrue(after < 0.5 * before, "loss should at least halve: before " + before + " after " + after);
   }
 
   static void assertClose(float[] expected, float[] actual, double tol, String what) {
