@@ -33,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
     SparkSession spark = SparkRuntime.session("egotune-train", cfg.spark().master());
     try {
       DistributedTrainer.Outcome o = new DistributedTrainer(cfg, spark.sparkContext().hadoopConfiguration())
-          .run(spark, resume);
+          .run(spark, resume, ProgressBar.choose(System.console() != null, System.getenv(), System.err));
       System.out.printf("trained %d steps (%d samples, %s) in %.1f s; loss %.4f -> %.4f; checkpoint %s%n",
           o.steps(), o.samplesSeen(), o.realisedCounts(), o.seconds(),
           o.roundLosses().isEmpty() ? Double.NaN : o.roundLosses().get(0),

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * taken in worker order on the driver.
  */
 public final class DistributedTrainer {
-  private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+  static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
 
   /** What a finished run reports. */
   public record Outcome(
@@ -57,8 +57,17 @@ public final class DistributedTrainer {
     this.conf = conf;
   }
 
-  /** Trains to {@code train.steps}; with {@code resume}, continues from the latest checkpoint. */
+  /** Trains to {@code train.steps}, reporting progress as log lines. */
   public Outcome run(SparkSession spark, boolean resume) {
+    return run(spark, resume, TrainingProgress.log());
+  }
+
+  /**
+   * Trains to {@code train.steps}; with {@code resume}, continues from the latest checkpoint. Every
+   * finished round goes to {@code progress}.
+   */
+  public Outcome run(SparkSession spark, boolean resume, TrainingProgress progress) {
+    Validation validation = Validation.of(cfg);
     List<SourceSpec> sources = sources();
     int workers = cfg.spark().workers();
     int k = cfg.spark().averagingEvery();
@@ -111,6 +120,7 @@ public final class DistributedTrainer {
     final int firstStep = step;
     int totalRounds = (totalSteps + k - 1) / k;
     long t0 = System.nanoTime();
+    double validationSeconds = 0;
     LOG.info("training {} steps x {} workers x batch {} ({} frames each), averaging every {} steps:"
         + " {} rounds", totalSteps, workers, cfg.train().batchSize(), cfg.train().framesPerSample(),
         k, totalRounds);
@@ -144,14 +154,19 @@ public final class DistributedTrainer {
           throw e;
         }
         double secs = (System.nanoTime() - roundStart) / 1e9;
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        log.add(new RoundMetrics(round, step, totalSteps, loss, roundSamples / secs, samples,
-            elapsedBefore + elapsed, countsMixer.countsUpTo(samples)));
-        if (round == 1 || round % Math.max(1, totalRounds / 20) == 0 || step == totalSteps) {
-          double eta = elapsed / (step - firstStep) * (totalSteps - step);
-          LOG.info(String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s  ETA %s", round,
-              totalRounds, step, totalSteps, loss, roundSamples / secs, duration(eta)));
+        // Validation time is not training time: it stays out of samples/s and the clock.
+        double elapsed = (System.nanoTime() - t0) / 1e9 - validationSeconds;
+        Map<String, Double> val = Map.of();
+        if (validation != null && validation.due(step - steps, step)) {
+          long v0 = System.nanoTime();
+          val = validation.score(params);
+          validationSeconds += (System.nanoTime() - v0) / 1e9;
         }
+        log.add(new RoundMetrics(round, step, totalSteps, loss, roundSamples / secs, samples,
+            elapsedBefore + elapsed, countsMixer.countsUpTo(samples), val));
+        double eta = elapsed / (step - firstStep) * (totalSteps - step);
+        progress.round(new TrainingProgress.Round(round, totalRounds, step, totalSteps, loss,
+            roundSamples / secs, eta, val));
         if (round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps) {
           last = store.save(
               new CheckpointData(step, iteration, samples, params, optimizer, meta(sources, samples, roundLosses)),
@@ -161,6 +176,7 @@ public final class DistributedTrainer {
       }
       writeLog(log, true);
     } finally {
+      progress.finish();
       WorkerTask.release(runId);
       hadoopConf.destroy();
     }
@@ -205,12 +221,7 @@ public final class DistributedTrainer {
   }
 
   static String duration(double seconds) {
-    if (!Double.isFinite(seconds)) {
-      return "?";
-    }
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
-        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    return TrainingProgress.duration(seconds);
   }
 
   /** Sample-weighted average, summed in worker order so the result never depends on task timing. */
