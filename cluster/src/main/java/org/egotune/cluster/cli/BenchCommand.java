@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
  * classpaths or thread counts to compare them (docs/benchmarks.md shows how).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Micro-benchmarks: 'step' times training steps of the default model.")
+    description = "Micro-benchmarks: 'step' times training steps of the default model; 'trainer'"
+        + " compares the trainer's samples/s with a plain SameDiff fit loop.")
 final class BenchCommand implements Callable<Integer> {
-  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step.")
+  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step or trainer.")
   String what;
 
   @Option(names = "--steps", defaultValue = "20", description = "Steps per repeat (default ${DEFAULT-VALUE}).")
@@ -34,18 +35,30 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!"step".equals(what)) {
-      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step");
+    if (!"step".equals(what) && !"trainer".equals(what)) {
+      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step, trainer");
     }
     if (steps < 1 || repeats < 1 || warmup < 0) {
       throw new IllegalArgumentException("bench: --steps and --repeats must be >= 1 and --warmup >= 0");
     }
     ModelConfig mc = ModelConfig.defaults();
     TrainConfig tc = TrainConfig.defaults();
+    printBackend();
+    if ("trainer".equals(what)) {
+      TrainerBench.Result r = TrainerBench.run(mc, tc, steps, repeats, warmup);
+      System.out.printf("model %s %dx%d, batch %d samples x %d frames, train.gradClipNorm %s,"
+          + " train.gradAccumulation %d; %d repeats x %d steps each, alternating%n", mc.preset(),
+          mc.imageSize(), mc.imageSize(), tc.batchSize(), tc.framesPerSample(), tc.gradClipNorm(),
+          tc.gradAccumulation(), repeats, steps);
+      System.out.println("trainer   samples/s: " + TrainerBench.Result.stats(r.ours()));
+      System.out.println("plain fit samples/s: " + TrainerBench.Result.stats(r.plain()));
+      System.out.println("ratio trainer/plain: " + TrainerBench.Result.stats(r.ratio()));
+      return 0;
+    }
     LocalTrainer t = new LocalTrainer(mc, tc);
     Batch[] batches = new Batch[4];
     for (int i = 0; i < batches.length; i++) {
-      batches[i] = randomBatch(mc, tc.batchSize() * tc.framesPerSample(), i);
+      batches[i] = randomBatch(mc, tc.batchSize(), tc.framesPerSample(), i);
     }
     for (int i = 0; i < warmup; i++) {
       t.step(batches[i % batches.length]);
@@ -61,10 +74,6 @@ final class BenchCommand implements Callable<Integer> {
     double[] sorted = msPerStep.clone();
     Arrays.sort(sorted);
     double median = sorted[sorted.length / 2];
-    System.out.printf("bench step: backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
-        Nd4j.getBackend().getClass().getSimpleName(),
-        String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")),
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
     System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
         mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), repeats, steps);
     System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
@@ -72,7 +81,16 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Batch randomBatch(ModelConfig mc, int n, long seed) {
+  private static void printBackend() {
+    System.out.printf("backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
+        Nd4j.getBackend().getClass().getSimpleName(),
+        String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")),
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+  }
+
+  /** {@code samples} samples of {@code frames} random frames each; every other frame present. */
+  static Batch randomBatch(ModelConfig mc, int samples, int framesPerSample, long seed) {
+    int n = samples * framesPerSample;
     SplittableRandom rng = new SplittableRandom(seed);
     int s = mc.imageSize();
     float[] frames = new float[n * 3 * s * s];
@@ -92,6 +110,6 @@ final class BenchCommand implements Callable<Integer> {
     return new Batch(Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
         Nd4j.create(tokens, new long[] {n, mc.vocab()}, 'c'),
         Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
-        Nd4j.create(presence, new long[] {n, 1}, 'c'), n / 4);
+        Nd4j.create(presence, new long[] {n, 1}, 'c'), samples);
   }
 }

@@ -44,7 +44,7 @@ class DistributedTrainerIT {
     shards = tmp.resolve("shards").toString();
     PrepareJob.run(spark, "egomask-train", tmp.resolve("ego"), shards, null, 4, false);
     PrepareJob.run(spark, "ref-youtube-vos", tmp.resolve("exo"), shards, null, 4, false);
-    SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_BENCH, 5, 2, 3, 32, 32), tmp.resolve("bench"));
+    SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_BENCH, 5, 3, 4, 32, 32), tmp.resolve("bench"));
   }
 
   @AfterAll
@@ -77,13 +77,16 @@ class DistributedTrainerIT {
     assertArrayEquals(a, resumed, "resume from step 6 must end exactly where the uninterrupted run does");
   }
 
-  /** The tiny job with point sampling, clipping, accumulation and validation every 3 steps. */
+  /**
+   * The tiny job with point sampling, clipping, accumulation and validation every 3 steps, at a
+   * constant learning rate (so the 3-step job is the 6-step job interrupted).
+   */
   static JobConfig fullRecipe(String ckpt, int steps) {
     JobConfig j = TinyJob.of(shards, ckpt, steps, 3, 1, 5);
     TrainConfig t = j.train();
     TrainConfig r = new TrainConfig(t.seed(), steps, 4, t.framesPerSample(), t.learningRate(),
         t.weightDecay(), t.beta1(), t.beta2(), t.maskBceWeight(), t.diceWeight(), t.presenceWeight(),
-        t.maskThreshold(), t.presenceThreshold(), 2, 0.1, 48, 3.0, 0.75, 0.5, 2, 3);
+        t.maskThreshold(), t.presenceThreshold(), 0, 1.0, 48, 3.0, 0.75, 0.5, 2, 3);
     return new JobConfig(new DataConfig(shards, j.data().mix(), tmp.resolve("bench").toString(), "full"),
         j.model(), r, j.spark(), j.checkpoint());
   }

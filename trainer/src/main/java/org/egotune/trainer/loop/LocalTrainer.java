@@ -57,7 +57,7 @@ public final class LocalTrainer {
     initializeOptimizerState(model.sameDiff());
     this.optimizer = new GradientStep(
         model.sameDiff(), model.params(), config.weightDecay(), config.gradClipNorm());
-    createGradientGraphQuietly(model.sameDiff());
+    createGradFunctionQuietly(model.sameDiff());
   }
 
   /** AdamW's Adam half (the decay is {@link GradientStep}'s), on the warm-up + cosine schedule. */
@@ -172,7 +172,7 @@ public final class LocalTrainer {
    * the gradient graph (no logger to silence). We build that graph here, once, with System.out
    * pointed at nothing; the swap is brief and serialised across trainers in this JVM.
    */
-  private static void createGradientGraphQuietly(SameDiff sd) {
+  public static void createGradFunctionQuietly(SameDiff sd) {
     synchronized (STDOUT_LOCK) {
       java.io.PrintStream out = System.out;
       System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));

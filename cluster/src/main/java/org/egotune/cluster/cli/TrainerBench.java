@@ -1,0 +1,104 @@
+package org.egotune.cluster.cli;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
+import org.egotune.trainer.config.TrainConfig;
+import org.egotune.trainer.data.Batch;
+import org.egotune.trainer.loop.LocalTrainer;
+import org.egotune.trainer.loss.SegLoss;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code egotune bench trainer}: samples/s of {@link LocalTrainer} (its own gradient step: clipping,
+ * accumulation, AdamW) against a plain SameDiff loop ({@code sd.fit} with ND4J's AdamW) on the same
+ * network and the same batches, no checkpoints. The two alternate within every repeat so that the
+ * noise of a shared machine hits both alike; the ratio is taken per repeat.
+ */
+final class TrainerBench {
+  private TrainerBench() {}
+
+  /** Median and spread of each side and of the per-repeat ratio, as printed. */
+  record Result(double[] ours, double[] plain, double[] ratio) {
+    static double median(double[] v) {
+      double[] s = v.clone();
+      Arrays.sort(s);
+      return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static String stats(double[] v) {
+      double[] s = v.clone();
+      Arrays.sort(s);
+      return String.format(Locale.ROOT, "median %.3f  min %.3f  max %.3f", median(v), s[0],
+          s[s.length - 1]);
+    }
+  }
+
+  /** Runs both loops; {@code tc} must use the dense loss, the only one a plain loop has. */
+  static Result run(ModelConfig mc, TrainConfig tc, int steps, int repeats, int warmup) {
+    if (tc.pointSamples() != 0) {
+      throw new IllegalArgumentException("bench trainer compares the dense loss: train.pointSamples"
+          + " must be 0, found " + tc.pointSamples());
+    }
+    LocalTrainer ours = new LocalTrainer(mc, tc);
+    SameDiff plain = plainLoop(mc, tc);
+    Batch[] batches = new Batch[4];
+    MultiDataSet[] plainData = new MultiDataSet[batches.length];
+    for (int i = 0; i < batches.length; i++) {
+      batches[i] = BenchCommand.randomBatch(mc, tc.batchSize(), tc.framesPerSample(), i);
+      Batch b = batches[i];
+      plainData[i] = new MultiDataSet(new INDArray[] {b.frames(), b.tokens()}, new INDArray[] {
+          b.presence(), Nd4j.scalar(SegLoss.diceCount(b.presence().sumNumber().doubleValue(), 1)),
+          b.mask()});
+    }
+    for (int i = 0; i < warmup; i++) {
+      ours.step(batches[i % batches.length]);
+      plain.fit(plainData[i % batches.length]);
+    }
+    double[] o = new double[repeats];
+    double[] p = new double[repeats];
+    double[] r = new double[repeats];
+    for (int rep = 0; rep < repeats; rep++) {
+      // Alternate which side goes first, so neither always runs on a warmer machine.
+      boolean oursFirst = rep % 2 == 0;
+      for (int side = 0; side < 2; side++) {
+        boolean isOurs = (side == 0) == oursFirst;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+          if (isOurs) {
+            ours.step(batches[i % batches.length]);
+          } else {
+            plain.fit(plainData[i % batches.length]);
+          }
+        }
+        double samplesPerSec = (double) steps * tc.batchSize() / ((System.nanoTime() - t0) / 1e9);
+        if (isOurs) {
+          o[rep] = samplesPerSec;
+        } else {
+          p[rep] = samplesPerSec;
+        }
+      }
+      r[rep] = o[rep] / p[rep];
+    }
+    return new Result(o, p, r);
+  }
+
+  /** The same network and loss trained by SameDiff's fit with ND4J's AdamW, nothing else. */
+  private static SameDiff plainLoop(ModelConfig mc, TrainConfig tc) {
+    SegModel m = SegModel.build(mc);
+    SegLoss.attach(m, tc);
+    m.sameDiff().setTrainingConfig(TrainingConfig.builder()
+        .updater(LocalTrainer.adamW(tc))
+        .weightDecay(tc.weightDecay(), true)
+        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
+        .dataSetLabelMapping(SegLoss.PRESENCE_LABEL, SegLoss.DICE_COUNT, SegLoss.MASK_LABEL)
+        .build());
+    LocalTrainer.createGradFunctionQuietly(m.sameDiff());
+    return m.sameDiff();
+  }
+}
