@@ -3,16 +3,11 @@ package org.egotune.cluster.cli;
 import java.util.Arrays;
 import java.util.Locale;
 import org.egotune.model.ModelConfig;
-import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.egotune.trainer.loop.LocalTrainer;
-import org.egotune.trainer.loss.SegLoss;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code egotune bench trainer}: samples/s of {@link LocalTrainer} (its own gradient step: clipping,
@@ -41,20 +36,13 @@ final class TrainerBench {
 
   /** Runs both loops; {@code tc} must use the dense loss, the only one a plain loop has. */
   static Result run(ModelConfig mc, TrainConfig tc, int steps, int repeats, int warmup) {
-    if (tc.pointSamples() != 0) {
-      throw new IllegalArgumentException("bench trainer compares the dense loss: train.pointSamples"
-          + " must be 0, found " + tc.pointSamples());
-    }
     LocalTrainer ours = new LocalTrainer(mc, tc);
-    SameDiff plain = plainLoop(mc, tc);
+    SameDiff plain = LocalTrainer.plainFitReference(mc, tc);
     Batch[] batches = new Batch[4];
     MultiDataSet[] plainData = new MultiDataSet[batches.length];
     for (int i = 0; i < batches.length; i++) {
       batches[i] = BenchCommand.randomBatch(mc, tc.batchSize(), tc.framesPerSample(), i);
-      Batch b = batches[i];
-      plainData[i] = new MultiDataSet(new INDArray[] {b.frames(), b.tokens()}, new INDArray[] {
-          b.presence(), Nd4j.scalar(SegLoss.diceCount(b.presence().sumNumber().doubleValue(), 1)),
-          b.mask()});
+      plainData[i] = LocalTrainer.plainFitData(batches[i]);
     }
     for (int i = 0; i < warmup; i++) {
       ours.step(batches[i % batches.length]);
@@ -86,19 +74,5 @@ final class TrainerBench {
       r[rep] = o[rep] / p[rep];
     }
     return new Result(o, p, r);
-  }
-
-  /** The same network and loss trained by SameDiff's fit with ND4J's AdamW, nothing else. */
-  private static SameDiff plainLoop(ModelConfig mc, TrainConfig tc) {
-    SegModel m = SegModel.build(mc);
-    SegLoss.attach(m, tc);
-    m.sameDiff().setTrainingConfig(TrainingConfig.builder()
-        .updater(LocalTrainer.adamW(tc))
-        .weightDecay(tc.weightDecay(), true)
-        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
-        .dataSetLabelMapping(SegLoss.PRESENCE_LABEL, SegLoss.DICE_COUNT, SegLoss.MASK_LABEL)
-        .build());
-    LocalTrainer.createGradFunctionQuietly(m.sameDiff());
-    return m.sameDiff();
   }
 }

@@ -70,6 +70,34 @@ public final class LocalTrainer {
     return adam;
   }
 
+  /**
+   * The same network and dense loss trained by SameDiff's own {@code fit} with ND4J's AdamW, none
+   * of this class's step mechanics: the reference the trainer is tested and benchmarked against.
+   * Feed it {@link #plainFitData}.
+   */
+  public static SameDiff plainFitReference(ModelConfig modelConfig, TrainConfig config) {
+    if (config.pointSamples() != 0) {
+      throw new IllegalArgumentException("a plain fit loop has only the dense loss: train.pointSamples"
+          + " must be 0, found " + config.pointSamples());
+    }
+    SegModel m = SegModel.build(modelConfig);
+    SegLoss.attach(m, config);
+    m.sameDiff().setTrainingConfig(TrainingConfig.builder()
+        .updater(adamW(config))
+        .weightDecay(config.weightDecay(), true)
+        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
+        .dataSetLabelMapping(SegLoss.labels(config).toArray(new String[0]))
+        .build());
+    createGradFunctionQuietly(m.sameDiff());
+    return m.sameDiff();
+  }
+
+  /** {@code b} as {@link #plainFitReference}'s {@code fit} takes it (one micro-batch). */
+  public static MultiDataSet plainFitData(Batch b) {
+    return new MultiDataSet(new INDArray[] {b.frames(), b.tokens()}, new INDArray[] {b.presence(),
+        Nd4j.scalar(SegLoss.diceCount(b.presence().sumNumber().doubleValue(), 1)), b.mask()});
+  }
+
   public SegModel model() {
     return model;
   }

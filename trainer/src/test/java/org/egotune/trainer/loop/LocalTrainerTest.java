@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.egotune.model.ModelConfig;
-import org.egotune.model.SegModel;
 import org.egotune.trainer.data.Seeds;
 import org.egotune.trainer.loss.PointLoss;
 import org.egotune.trainer.loss.PointSampler;
 import org.egotune.trainer.loss.SegLoss;
-import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.egotune.model.params.ParamTable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.junit.jupiter.api.Test;
@@ -107,23 +106,15 @@ class LocalTrainerTest {
   void withoutClippingOrAccumulationAStepIsPlainFitBitForBit() {
     LocalTrainer ours = new LocalTrainer(MODEL, with(4, 0, 0, 1));
     // The reference: the same graph trained by SameDiff's own fit with ND4J's AdamW.
-    SegModel plain = SegModel.build(MODEL);
-    SegLoss.attach(plain, TRAIN);
-    plain.sameDiff().setTrainingConfig(TrainingConfig.builder()
-        .updater(LocalTrainer.adamW(TRAIN))
-        .weightDecay(TRAIN.weightDecay(), true)
-        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
-        .dataSetLabelMapping(SegLoss.PRESENCE_LABEL, SegLoss.DICE_COUNT, SegLoss.MASK_LABEL)
-        .build());
-    assertArrayEquals(plain.params().flatten(plain.sameDiff()), ours.params());
+    SameDiff plain = LocalTrainer.plainFitReference(MODEL, with(4, 0, 0, 1));
+    ParamTable table = ParamTable.of(plain);
+    assertArrayEquals(table.flatten(plain), ours.params());
     for (int i = 0; i < 4; i++) {
       Batch b = squares(10 + i, 4);
       ours.step(b);
-      plain.sameDiff().fit(new MultiDataSet(new INDArray[] {b.frames(), b.tokens()},
-          new INDArray[] {b.presence(), Nd4j.scalar(SegLoss.diceCount(
-              b.presence().sumNumber().doubleValue(), 1)), b.mask()}));
+      plain.fit(LocalTrainer.plainFitData(b));
+      assertArrayEquals(table.flatten(plain), ours.params(), "after step " + (i + 1));
     }
-    assertArrayEquals(plain.params().flatten(plain.sameDiff()), ours.params());
   }
 
   @Test
