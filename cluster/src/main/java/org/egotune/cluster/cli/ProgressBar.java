@@ -33,8 +33,12 @@ final class ProgressBar implements TrainingProgress {
     String line = render(r);
     // Pad with spaces over the rest of a longer previous line.
     out.print('\r' + line + " ".repeat(Math.max(0, lastLength - line.length())));
-    out.flush();
     lastLength = line.length();
+    if (r.step() >= r.totalSteps()) {
+      // The run is done: end the line before the final checkpoint's log lines.
+      finish();
+    }
+    out.flush();
   }
 
   @Override
