@@ -1,9 +1,13 @@
 package org.egotune.cluster.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
-import org.egotune.cluster.train.RoundBenchmark;
+import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.egotune.cluster.train.RoundBenchmark;
 import org.egotune.model.Backend;
 import org.egotune.model.ModelConfig;
 import org.egotune.trainer.config.TrainConfig;
@@ -11,155 +15,220 @@ import org.egotune.trainer.data.Batch;
 import org.egotune.trainer.loop.LocalTrainer;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code egotune bench step}: time of one training step of the default model on fixed random
- * batches, in this JVM, with the ND4J backend and native variant it loaded. Run it under different
- * classpaths or thread counts to compare them (docs/benchmarks.md shows how). {@code egotune bench
- * data}: the data path of one worker next to the training step it feeds ({@link DataBench}).
- * {@code egotune bench round}: the share of a Spark training round spent outside training at the
- * default job config, flat vs two-level reduction ({@link RoundBenchmark}).
+ * {@code egotune bench <what>}: the project's benchmarks, each a subcommand that prints what it
+ * measured with the backend it ran on (docs/benchmarks.md records their numbers).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Micro-benchmarks: 'step' times training steps of the default model; 'data' the data path"
-        + " (RLE decode, mixer, shard read + decode + clip sampling) against the training step; 'round' the"
-        + " overhead share of a Spark training round at the default config.")
-final class BenchCommand implements Callable<Integer> {
-  @picocli.CommandLine.Parameters(index = "0", defaultValue = "step", description = "What to measure: step, data or round.")
-  String what;
-
-  @Option(names = "--size", defaultValue = "64", description = "data: frame side of the generated clips (default ${DEFAULT-VALUE}, the quickstart's).")
-  int size;
-
-  @Option(names = "--positions", defaultValue = "400", description = "data: mixer positions through the data path per repeat (default ${DEFAULT-VALUE}).")
-  int positions;
-
-  @Option(names = "--rounds", defaultValue = "20", description = "round: rounds per run, the first left out (default ${DEFAULT-VALUE}).")
-  int rounds;
-
-  @Option(names = "--master", defaultValue = "local[2]", description = "round: Spark master (default ${DEFAULT-VALUE}).")
-  String master;
-
-  @Option(names = "--work", paramLabel = "DIR", description = "data, round: directory for data and checkpoints (default: a new temporary directory, deleted after).")
-  java.nio.file.Path work;
-
-  @Option(names = "--steps", defaultValue = "20", description = "Steps per repeat (default ${DEFAULT-VALUE}).")
-  int steps;
-
-  @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats (default ${DEFAULT-VALUE}).")
-  int repeats;
-
-  @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
-  int warmup;
+    description = "Benchmarks: step, data, trainer, round (docs/benchmarks.md).",
+    subcommands = {BenchCommand.Step.class, BenchCommand.Data.class, BenchCommand.Trainer.class,
+        BenchCommand.Round.class})
+final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws java.io.IOException {
-    if ("round".equals(what)) {
-      return round();
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "bench: name a benchmark: step, data, trainer or round");
+  }
+
+  /** Repeat counts shared by the step-timing benchmarks. */
+  static final class Repeats {
+    @Option(names = "--steps", defaultValue = "20", description = "Steps per repeat (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    void validate() {
+      if (steps < 1 || repeats < 1 || warmup < 0) {
+        throw new IllegalArgumentException("bench: --steps and --repeats must be >= 1 and --warmup >= 0");
+      }
     }
-    if (!"step".equals(what) && !"data".equals(what)) {
-      throw new IllegalArgumentException("bench: unknown benchmark '" + what + "', expected: step, data or round");
+  }
+
+  @Command(name = "step", mixinStandardHelpOptions = true,
+      description = "Times LocalTrainer.step of the default model on fixed random batches.")
+  static final class Step implements Callable<Integer> {
+    @Mixin Repeats r;
+
+    @Override
+    public Integer call() {
+      r.validate();
+      printBackend();
+      ModelConfig mc = ModelConfig.defaults();
+      TrainConfig tc = TrainConfig.defaults();
+      double[] sorted = stepMillis(mc, tc, r);
+      double median = sorted[sorted.length / 2];
+      System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
+          mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), r.repeats, r.steps);
+      System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
+          median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
+      return 0;
     }
-    if (steps < 1 || repeats < 1 || warmup < 0) {
-      throw new IllegalArgumentException("bench: --steps and --repeats must be >= 1 and --warmup >= 0");
-    }
-    if ("data".equals(what)) {
+  }
+
+  @Command(name = "data", mixinStandardHelpOptions = true,
+      description = "The data path (RLE decode, mixer, shard read + decode + clip sampling) of one"
+          + " worker against the training step it feeds.")
+  static final class Data implements Callable<Integer> {
+    @Mixin Repeats r;
+
+    @Option(names = "--size", defaultValue = "64", description = "Frame side of the generated clips (default ${DEFAULT-VALUE}, the quickstart's).")
+    int size;
+
+    @Option(names = "--positions", defaultValue = "400", description = "Mixer positions through the data path per repeat (default ${DEFAULT-VALUE}).")
+    int positions;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Directory for the generated data (default: a new temporary directory, deleted after).")
+    Path work;
+
+    @Override
+    public Integer call() throws IOException {
+      r.validate();
       if (size < 8 || positions < 4) {
         throw new IllegalArgumentException("bench data: --size must be >= 8 and --positions >= 4");
       }
-      double[] ms = stepMillis();
-      double trainPerSec = TrainConfig.defaults().batchSize() * 1000 / ms[ms.length / 2];
-      java.nio.file.Path dir = work != null ? work : java.nio.file.Files.createTempDirectory("egotune-bench-data");
+      printBackend();
+      TrainConfig tc = TrainConfig.defaults();
+      double[] ms = stepMillis(ModelConfig.defaults(), tc, r);
+      double trainPerSec = tc.batchSize() * 1000 / ms[ms.length / 2];
+      Path dir = work != null ? work : Files.createTempDirectory("egotune-bench-data");
       try {
-        DataBench.run(new DataBench.Options(size, 8, 48, 24, positions, repeats, 720, 1280, 2_000_000), dir,
-            trainPerSec);
+        DataBench.run(new DataBench.Options(size, 8, 48, 24, positions, r.repeats, 720, 1280, 2_000_000),
+            dir, trainPerSec);
       } finally {
         if (work == null) {
-          try (var walk = java.nio.file.Files.walk(dir)) {
-            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-              java.nio.file.Files.delete(p);
-            }
-          }
+          deleteTree(dir);
         }
       }
       return 0;
     }
-    double[] sorted = stepMillis();
-    double median = sorted[sorted.length / 2];
-    ModelConfig mc = ModelConfig.defaults();
-    TrainConfig tc = TrainConfig.defaults();
-    System.out.printf("bench step: backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
+  }
+
+  @Command(name = "trainer", mixinStandardHelpOptions = true,
+      description = "The trainer's samples/s against a plain SameDiff fit loop on the same network and"
+          + " batches, alternating per repeat.")
+  static final class Trainer implements Callable<Integer> {
+    @Mixin Repeats r;
+
+    @Override
+    public Integer call() {
+      r.validate();
+      printBackend();
+      ModelConfig mc = ModelConfig.defaults();
+      TrainConfig tc = TrainConfig.defaults();
+      TrainerBench.Result res = TrainerBench.run(mc, tc, r.steps, r.repeats, r.warmup);
+      System.out.printf("model %s %dx%d, batch %d samples x %d frames, train.gradClipNorm %s,"
+          + " train.gradAccumulation %d; %d repeats x %d steps each, alternating%n", mc.preset(),
+          mc.imageSize(), mc.imageSize(), tc.batchSize(), tc.framesPerSample(), tc.gradClipNorm(),
+          tc.gradAccumulation(), r.repeats, r.steps);
+      System.out.println("trainer   samples/s: " + TrainerBench.Result.stats(res.ours()));
+      System.out.println("plain fit samples/s: " + TrainerBench.Result.stats(res.plain()));
+      System.out.println("ratio trainer/plain: " + TrainerBench.Result.stats(res.ratio()));
+      return 0;
+    }
+  }
+
+  @Command(name = "round", mixinStandardHelpOptions = true,
+      description = "The share of a Spark training round spent outside training at the default job"
+          + " config, flat vs two-level reduction.")
+  static final class Round implements Callable<Integer> {
+    @Option(names = "--rounds", defaultValue = "20", description = "Rounds per run, the first left out (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Runs per reduction (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Directory for data and checkpoints (default: a new temporary directory, deleted after).")
+    Path work;
+
+    @Override
+    public Integer call() throws IOException {
+      if (rounds < 2 || repeats < 1) {
+        throw new IllegalArgumentException("bench round: --rounds must be >= 2 and --repeats >= 1");
+      }
+      Path dir = work != null ? work : Files.createTempDirectory("egotune-bench-round");
+      try {
+        RoundBenchmark.Result res = RoundBenchmark.run(new RoundBenchmark.Options(dir, master, rounds, repeats));
+        var job = res.job();
+        System.out.printf("bench round: master %s, %d workers x batch %d (%d frames), model %s %dx%d,"
+            + " k=%d, checkpoint every %d rounds; %d rounds per run (first left out), %d repeats;"
+            + " OMP_NUM_THREADS=%s%n", master, job.spark().workers(), job.train().batchSize(),
+            job.train().framesPerSample(), job.model().preset(), job.model().imageSize(),
+            job.model().imageSize(), job.spark().averagingEvery(), job.checkpoint().everyRounds(),
+            rounds, repeats, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        System.out.println("| workersPerTask | overhead share, median (min-max) | samples/s, median (min-max) |"
+            + " mean round ms: broadcast / compute / reduce / scheduling / update / checkpoint / total |");
+        System.out.println("|---|---|---|---|");
+        for (int g : new int[] {1, job.spark().workers()}) {
+          var runs = res.of(g);
+          double[] oh = RoundBenchmark.medianMinMax(runs.stream().mapToDouble(x -> 100 * x.overheadShare()).toArray());
+          double[] sps = RoundBenchmark.medianMinMax(runs.stream().mapToDouble(RoundBenchmark.Run::samplesPerSec).toArray());
+          var m = runs.get(runs.size() / 2).mean();
+          System.out.printf("| %d | %.2f %% (%.2f-%.2f) | %.1f (%.1f-%.1f) | %.1f / %.1f / %.1f / %.1f / %.1f / %.1f / %.1f |%n",
+              g, oh[0], oh[1], oh[2], sps[0], sps[1], sps[2], m.broadcast() * 1e3, m.compute() * 1e3,
+              m.reduce() * 1e3, m.scheduling() * 1e3, m.update() * 1e3, m.checkpoint() * 1e3, m.total() * 1e3);
+        }
+        return 0;
+      } finally {
+        if (work == null) {
+          deleteTree(dir);
+        }
+      }
+    }
+  }
+
+  static void printBackend() {
+    System.out.printf("backend %s, native variant '%s', OMP_NUM_THREADS=%s%n",
         Nd4j.getBackend().getClass().getSimpleName(),
         String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")),
         System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
-    System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
-        mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), repeats, steps);
-    System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
-        median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
-    return 0;
   }
 
-  /** Milliseconds per training step of the default model, one value per repeat, sorted ascending. */
-  private double[] stepMillis() {
-    ModelConfig mc = ModelConfig.defaults();
-    TrainConfig tc = TrainConfig.defaults();
+  /** Milliseconds per training step, one value per repeat, sorted ascending. */
+  static double[] stepMillis(ModelConfig mc, TrainConfig tc, Repeats r) {
     LocalTrainer t = new LocalTrainer(mc, tc);
     Batch[] batches = new Batch[4];
     for (int i = 0; i < batches.length; i++) {
-      batches[i] = randomBatch(mc, tc.batchSize() * tc.framesPerSample(), i);
+      batches[i] = randomBatch(mc, tc.batchSize(), tc.framesPerSample(), i);
     }
-    for (int i = 0; i < warmup; i++) {
+    for (int i = 0; i < r.warmup; i++) {
       t.step(batches[i % batches.length]);
     }
-    double[] msPerStep = new double[repeats];
-    for (int r = 0; r < repeats; r++) {
+    double[] msPerStep = new double[r.repeats];
+    for (int k = 0; k < r.repeats; k++) {
       long t0 = System.nanoTime();
-      for (int i = 0; i < steps; i++) {
+      for (int i = 0; i < r.steps; i++) {
         t.step(batches[i % batches.length]);
       }
-      msPerStep[r] = (System.nanoTime() - t0) / 1e6 / steps;
+      msPerStep[k] = (System.nanoTime() - t0) / 1e6 / r.steps;
     }
-    double[] sorted = msPerStep.clone();
-    Arrays.sort(sorted);
-    return sorted;
+    Arrays.sort(msPerStep);
+    return msPerStep;
   }
 
-  private int round() throws java.io.IOException {
-    boolean temporary = work == null;
-    java.nio.file.Path dir = temporary ? java.nio.file.Files.createTempDirectory("egotune-bench-round") : work;
-    try {
-      RoundBenchmark.Result res = RoundBenchmark.run(new RoundBenchmark.Options(dir, master, rounds, repeats));
-      var job = res.job();
-      System.out.printf("bench round: master %s, %d workers x batch %d (%d frames), model %s %dx%d,"
-          + " k=%d, checkpoint every %d rounds; %d rounds per run (first left out), %d repeats;"
-          + " OMP_NUM_THREADS=%s%n", master, job.spark().workers(), job.train().batchSize(),
-          job.train().framesPerSample(), job.model().preset(), job.model().imageSize(),
-          job.model().imageSize(), job.spark().averagingEvery(), job.checkpoint().everyRounds(),
-          rounds, repeats, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
-      System.out.println("| workersPerTask | overhead share, median (min-max) | samples/s, median (min-max) |"
-          + " mean round ms: broadcast / compute / reduce / scheduling / update / checkpoint / total |");
-      System.out.println("|---|---|---|---|");
-      for (int g : new int[] {1, job.spark().workers()}) {
-        var runs = res.of(g);
-        double[] oh = RoundBenchmark.medianMinMax(runs.stream().mapToDouble(r -> 100 * r.overheadShare()).toArray());
-        double[] sps = RoundBenchmark.medianMinMax(runs.stream().mapToDouble(RoundBenchmark.Run::samplesPerSec).toArray());
-        var m = runs.get(runs.size() / 2).mean();
-        System.out.printf("| %d | %.2f %% (%.2f-%.2f) | %.1f (%.1f-%.1f) | %.1f / %.1f / %.1f / %.1f / %.1f / %.1f / %.1f |%n",
-            g, oh[0], oh[1], oh[2], sps[0], sps[1], sps[2], m.broadcast() * 1e3, m.compute() * 1e3,
-            m.reduce() * 1e3, m.scheduling() * 1e3, m.update() * 1e3, m.checkpoint() * 1e3, m.total() * 1e3);
-      }
-      return 0;
-    } finally {
-      if (temporary) {
-        try (var paths = java.nio.file.Files.walk(dir)) {
-          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+  private static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
       }
     }
   }
 
-  private static Batch randomBatch(ModelConfig mc, int n, long seed) {
+  /** {@code samples} samples of {@code frames} random frames each; every other frame present. */
+  static Batch randomBatch(ModelConfig mc, int samples, int framesPerSample, long seed) {
+    int n = samples * framesPerSample;
     SplittableRandom rng = new SplittableRandom(seed);
     int s = mc.imageSize();
     float[] frames = new float[n * 3 * s * s];
@@ -179,6 +248,6 @@ final class BenchCommand implements Callable<Integer> {
     return new Batch(Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
         Nd4j.create(tokens, new long[] {n, mc.vocab()}, 'c'),
         Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
-        Nd4j.create(presence, new long[] {n, 1}, 'c'), n / 4);
+        Nd4j.create(presence, new long[] {n, 1}, 'c'), samples);
   }
 }

@@ -33,6 +33,9 @@ final class JobOptions {
   @Option(names = "--lr", description = "AdamW learning rate (train.learningRate; default 3e-3).")
   Double learningRate;
 
+  @Option(names = "--eval-every", paramLabel = "N", description = "Validate on data.benchmark every N steps (train.evalEvery; default 0 = never).")
+  Integer evalEvery;
+
   @Option(names = "--seed", description = "Job seed (train.seed; default 42).")
   Long seed;
 
@@ -61,6 +64,7 @@ final class JobOptions {
     o.put("train.batchSize", batchSize);
     o.put("train.learningRate", learningRate);
     o.put("train.seed", seed);
+    o.put("train.evalEvery", evalEvery);
     o.put("data.shards", shards);
     o.put("data.mix", mix == null ? null : parseMix(mix));
     o.put("data.benchmark", benchmark);

@@ -7,6 +7,7 @@ import org.egotune.cluster.config.ConfigLoader;
 import org.egotune.cluster.config.JobConfig;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.cluster.train.DistributedTrainer;
+import org.egotune.cluster.train.TrainingProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,8 +33,11 @@ final class TrainCommand implements Callable<Integer> {
     }
     SparkSession spark = SparkRuntime.session("egotune-train", cfg.spark().master());
     try {
+      // A bar for a person at a terminal; log lines for pipes, files and CI.
+      TrainingProgress progress =
+          ProgressBar.choose(System.console() != null, System.getenv(), System.err);
       DistributedTrainer.Outcome o = new DistributedTrainer(cfg, spark.sparkContext().hadoopConfiguration())
-          .run(spark, resume);
+          .run(spark, resume, progress);
       System.out.printf("trained %d steps (%d samples, %s) in %.1f s; loss %.4f -> %.4f; checkpoint %s%n",
           o.steps(), o.samplesSeen(), o.realisedCounts(), o.seconds(),
           o.roundLosses().isEmpty() ? Double.NaN : o.roundLosses().get(0),

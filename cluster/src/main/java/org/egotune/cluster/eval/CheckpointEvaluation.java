@@ -1,6 +1,7 @@
 package org.egotune.cluster.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -50,7 +51,12 @@ public final class CheckpointEvaluation {
     CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
     try {
       ModelConfig mc = JSON.treeToValue(c.meta().path("config").path("model"), ModelConfig.class);
-      TrainConfig tc = JSON.treeToValue(c.meta().path("config").path("train"), TrainConfig.class);
+      // Laid over today's defaults: a checkpoint written before a train field existed still loads.
+      ObjectNode train = JSON.valueToTree(TrainConfig.defaults());
+      if (c.meta().path("config").path("train").isObject()) {
+        train.setAll((ObjectNode) c.meta().path("config").path("train"));
+      }
+      TrainConfig tc = JSON.treeToValue(train, TrainConfig.class);
       SegModel model = SegModel.withParams(mc, c.params());
       return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold())
           .evaluate(model, records, writePredictions);

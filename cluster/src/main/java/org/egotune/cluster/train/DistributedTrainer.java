@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * taken in worker order on the driver.
  */
 public final class DistributedTrainer {
-  private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+  static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
 
   /** What a finished run reports. */
   public record Outcome(
@@ -58,8 +58,17 @@ public final class DistributedTrainer {
     this.conf = conf;
   }
 
-  /** Trains to {@code train.steps}; with {@code resume}, continues from the latest checkpoint. */
+  /** Trains to {@code train.steps}, reporting progress as log lines. */
   public Outcome run(SparkSession spark, boolean resume) {
+    return run(spark, resume, TrainingProgress.log());
+  }
+
+  /**
+   * Trains to {@code train.steps}; with {@code resume}, continues from the latest checkpoint. Every
+   * finished round goes to {@code progress}.
+   */
+  public Outcome run(SparkSession spark, boolean resume, TrainingProgress progress) {
+    Validation validation = Validation.of(cfg);
     List<SourceSpec> sources = sources();
     int workers = cfg.spark().workers();
     int k = cfg.spark().averagingEvery();
@@ -117,6 +126,7 @@ public final class DistributedTrainer {
     final int firstStep = step;
     int totalRounds = (totalSteps + k - 1) / k;
     long t0 = System.nanoTime();
+    double validationSeconds = 0;
     LOG.info("training {} steps x {} workers x batch {} ({} frames each), averaging every {} steps:"
         + " {} rounds of {} task(s) x {} worker(s)", totalSteps, workers, cfg.train().batchSize(),
         cfg.train().framesPerSample(), k, totalRounds, tasks, perTask);
@@ -156,6 +166,14 @@ public final class DistributedTrainer {
           writeLog(log, false); // the curve up to the last good round, for the post-mortem
           throw ex;
         }
+        Map<String, Double> val = Map.of();
+        long validationNanos = 0;
+        if (validation != null && validation.due(step - steps, step)) {
+          long v0 = System.nanoTime();
+          val = validation.score(params);
+          validationNanos = System.nanoTime() - v0;
+          validationSeconds += validationNanos / 1e9;
+        }
         long ckpt = 0;
         boolean checkpointed = round % cfg.checkpoint().everyRounds() == 0 || step == totalSteps;
         if (checkpointed) {
@@ -166,25 +184,19 @@ public final class DistributedTrainer {
           ckpt = System.nanoTime() - f;
         }
         long roundEnd = System.nanoTime();
+        // Validation time is not training time: it stays out of the round's time split, samples/s
+        // and the clock.
         RoundTimes times = RoundTimes.of((b - a) + (d - c), c - b,
-            results.stream().map(GroupResult::timing).toList(), e - d, ckpt, roundEnd - roundStart);
+            results.stream().map(GroupResult::timing).toList(), e - d, ckpt,
+            roundEnd - roundStart - validationNanos);
         roundTimes.add(times);
         roundStart = roundEnd;
-        double elapsed = (roundEnd - t0) / 1e9;
+        double elapsed = (roundEnd - t0) / 1e9 - validationSeconds;
         log.add(new RoundMetrics(round, step, totalSteps, loss, roundSamples / times.total(), samples,
-            elapsedBefore + elapsed, countsMixer.countsUpTo(samples), times));
-        boolean report = round == 1 || round % Math.max(1, totalRounds / 20) == 0 || step == totalSteps;
-        if (report || LOG.isDebugEnabled()) {
-          double eta = elapsed / (step - firstStep) * (totalSteps - step);
-          String line = String.format("round %d/%d  step %d/%d  loss %.4f  %.1f samples/s  ETA %s  |"
-              + " %s", round, totalRounds, step, totalSteps, loss, roundSamples / times.total(),
-              duration(eta), split(times));
-          if (report) {
-            LOG.info(line);
-          } else {
-            LOG.debug(line);
-          }
-        }
+            elapsedBefore + elapsed, countsMixer.countsUpTo(samples), times, val));
+        double eta = elapsed / (step - firstStep) * (totalSteps - step);
+        progress.round(new TrainingProgress.Round(round, totalRounds, step, totalSteps, loss,
+            roundSamples / times.total(), eta, val, split(times)));
         if (checkpointed) {
           LOG.info("round {}: checkpoint {} ({} ms)", round, last, Math.round(ckpt / 1e6));
           writeLog(log, false);
@@ -192,6 +204,7 @@ public final class DistributedTrainer {
       }
       writeLog(log, true);
     } finally {
+      progress.finish();
       WorkerTask.release(runId);
       hadoopConf.destroy();
     }
@@ -236,12 +249,7 @@ public final class DistributedTrainer {
   }
 
   static String duration(double seconds) {
-    if (!Double.isFinite(seconds)) {
-      return "?";
-    }
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
-        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    return TrainingProgress.duration(seconds);
   }
 
   /** The round's time split for a log line, in milliseconds. */

@@ -34,6 +34,10 @@ final class RunLog {
   static final String FILE = "metrics.jsonl";
   static final String TMP = FILE + ".tmp";
   static final String PLOT = "loss.png";
+  static final String VALIDATION_PLOT = "validation.png";
+  /** The validation metrics drawn in {@value #VALIDATION_PLOT}, in legend order. */
+  static final List<String> PLOTTED =
+      List.of("J&F", "IoU_all", "IoU_gold", "IoU_gold_with_pred", "T_f1");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Called between the temporary file being complete and the replace; tests inject failures. */
@@ -127,8 +131,25 @@ final class RunLog {
     replace(conf, new Path(dir, FILE), sb.toString().getBytes(StandardCharsets.UTF_8), beforeReplace);
   }
 
-  /** Writes {@code loss.png}: the round loss against the step. */
+  /**
+   * Writes {@code loss.png}: the round loss against the step; and, when rounds were validated,
+   * {@code validation.png}: the benchmark metrics against the step.
+   */
   void writePlot() throws IOException {
+    List<RoundMetrics> validated = lines.stream().filter(m -> !m.validation().isEmpty()).toList();
+    if (!validated.isEmpty()) {
+      double[] vx = validated.stream().mapToDouble(RoundMetrics::step).toArray();
+      List<LinePlot.Series> series = new ArrayList<>();
+      for (String metric : PLOTTED) {
+        double[] vy = validated.stream()
+            .mapToDouble(m -> m.validation().getOrDefault(metric, Double.NaN)).toArray();
+        series.add(LinePlot.Series.line(metric, vx, vy));
+      }
+      byte[] vpng = LinePlot.png(LinePlot.render(
+          new LinePlot.Layout("EgoTune validation on the benchmark (x100)", "step", "metric"),
+          series));
+      replace(conf, new Path(dir, VALIDATION_PLOT), vpng, () -> {});
+    }
     double[] x = lines.stream().mapToDouble(RoundMetrics::step).toArray();
     double[] y = lines.stream().mapToDouble(RoundMetrics::loss).toArray();
     byte[] png = LinePlot.png(LinePlot.render(
@@ -177,16 +198,23 @@ final class RunLog {
       time.put("totalSec", t.total());
       time.put("overheadShare", t.overheadShare());
     }
+    if (!m.validation().isEmpty()) {
+      ObjectNode v = o.putObject("validation");
+      m.validation().forEach(v::put);
+    }
     return o;
   }
 
   static RoundMetrics parse(JsonNode o) {
     Map<String, Long> counts = new LinkedHashMap<>();
     o.required("realisedCounts").fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
+    Map<String, Double> validation = new LinkedHashMap<>();
+    o.path("validation").fields().forEachRemaining(e -> validation.put(e.getKey(), e.getValue().asDouble()));
     return new RoundMetrics(o.required("round").asInt(), o.required("step").asInt(),
         o.required("totalSteps").asInt(), o.required("loss").asDouble(),
         o.required("samplesPerSec").asDouble(), o.required("samplesSeen").asLong(),
-        o.required("elapsedSeconds").asDouble(), counts, o.has("time") ? parseTimes(o.get("time")) : null);
+        o.required("elapsedSeconds").asDouble(), counts, o.has("time") ? parseTimes(o.get("time")) : null,
+        validation);
   }
 
   private static RoundTimes parseTimes(JsonNode t) {

@@ -160,9 +160,10 @@ final class WorkerTask implements java.io.Serializable {
         Batch b = st.batches.make(batchSamples, positions);
         if (s == 0) {
           // One forward pass per round for progress reporting (see LocalTrainer.step).
-          lossSum = st.trainer.loss(b);
+          lossSum = st.trainer.loss(b, positions[0]);
         }
-        st.trainer.step(b);
+        // The first global position seeds the loss's point draws: unique to this batch.
+        st.trainer.step(b, positions[0]);
         samples += entries.size();
       }
       return new WorkerResult(worker, samples, lossSum, 1, st.trainer.params(),

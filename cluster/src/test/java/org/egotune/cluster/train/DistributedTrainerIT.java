@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.config.DataConfig;
 import org.egotune.cluster.config.JobConfig;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;
+import org.egotune.trainer.config.TrainConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -38,6 +44,7 @@ class DistributedTrainerIT {
     shards = tmp.resolve("shards").toString();
     PrepareJob.run(spark, "egomask-train", tmp.resolve("ego"), shards, null, 4, false);
     PrepareJob.run(spark, "ref-youtube-vos", tmp.resolve("exo"), shards, null, 4, false);
+    SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_BENCH, 5, 3, 4, 32, 32), tmp.resolve("bench"));
   }
 
   @AfterAll
@@ -68,6 +75,39 @@ class DistributedTrainerIT {
     train("c", 6, false);
     float[] resumed = train("c", 12, true);
     assertArrayEquals(a, resumed, "resume from step 6 must end exactly where the uninterrupted run does");
+  }
+
+  /**
+   * The tiny job with point sampling, clipping, accumulation and validation every 3 steps, at a
+   * constant learning rate (so the 3-step job is the 6-step job interrupted).
+   */
+  static JobConfig fullRecipe(String ckpt, int steps) {
+    JobConfig j = TinyJob.of(shards, ckpt, steps, 3, 1, 5);
+    TrainConfig t = j.train();
+    TrainConfig r = new TrainConfig(t.seed(), steps, 4, t.framesPerSample(), t.learningRate(),
+        t.weightDecay(), t.beta1(), t.beta2(), t.maskBceWeight(), t.diceWeight(), t.presenceWeight(),
+        t.maskThreshold(), t.presenceThreshold(), 0, 1.0, 48, 3.0, 0.75, 0.5, 2, 3);
+    return new JobConfig(new DataConfig(shards, j.data().mix(), tmp.resolve("bench").toString(), "full"),
+        j.model(), r, j.spark(), j.checkpoint());
+  }
+
+  @Test
+  void pointsClippingAccumulationAndValidationResumeBitIdentically() throws Exception {
+    var conf = spark.sparkContext().hadoopConfiguration();
+    float[] whole = new DistributedTrainer(fullRecipe(tmp.resolve("r1").toString(), 6), conf)
+        .run(spark, false).params();
+    new DistributedTrainer(fullRecipe(tmp.resolve("r2").toString(), 3), conf).run(spark, false);
+    float[] resumed = new DistributedTrainer(fullRecipe(tmp.resolve("r2").toString(), 6), conf)
+        .run(spark, true).params();
+    assertArrayEquals(whole, resumed, "resume with the whole recipe must be bit-identical");
+    List<String> lines = java.nio.file.Files.readAllLines(tmp.resolve("r1").resolve(RunLog.FILE));
+    assertEquals(2, lines.size());
+    for (String line : lines) {
+      JsonNode v = new ObjectMapper().readTree(line).get("validation");
+      assertEquals(10, v.size(), "every EgoMask metric: " + line);
+      assertTrue(v.get("IoU_gold_with_pred").asDouble() >= 0, line);
+    }
+    assertTrue(java.nio.file.Files.size(tmp.resolve("r1").resolve(RunLog.VALIDATION_PLOT)) > 1000);
   }
 
   @Test

@@ -135,4 +135,33 @@ class RunLogTest {
     it.forEachRemaining(out::add);
     return out;
   }
+
+  @Test
+  void validatedRoundsKeepTheirMetricsAndGetAPlot() throws Exception {
+    RunLog log = RunLog.fresh(conf, new Path(tmp.toUri()));
+    log.add(round(1));
+    RoundMetrics r = round(2);
+    Map<String, Double> val = new LinkedHashMap<>();
+    val.put("J&F", 41.5);
+    val.put("IoU_gold_with_pred", 12.25);
+    log.add(new RoundMetrics(r.round(), r.step(), r.totalSteps(), r.loss(), r.samplesPerSec(),
+        r.samplesSeen(), r.elapsedSeconds(), r.realisedCounts(), r.times(), val));
+    log.write();
+    log.writePlot();
+    List<String> lines = fileLines();
+    assertFalse(lines.get(0).contains("validation"), "a round without validation has no key");
+    assertEquals(12.25, new ObjectMapper().readTree(lines.get(1)).get("validation")
+        .get("IoU_gold_with_pred").asDouble());
+    RunLog back = RunLog.open(conf, new Path(tmp.toUri()), Integer.MAX_VALUE);
+    assertEquals(val, back.lines().get(1).validation());
+    BufferedImage img = ImageIO.read(tmp.resolve(RunLog.VALIDATION_PLOT).toFile());
+    assertTrue(img.getWidth() > 100);
+  }
+
+  @Test
+  void noValidationNoValidationPlot() throws Exception {
+    logWith(2).writePlot();
+    assertTrue(Files.exists(tmp.resolve(RunLog.PLOT)));
+    assertFalse(Files.exists(tmp.resolve(RunLog.VALIDATION_PLOT)));
+  }
 }

@@ -2,16 +2,26 @@ package org.egotune.trainer.loop;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
+import org.egotune.trainer.data.Seeds;
+import org.egotune.trainer.loss.PointLoss;
+import org.egotune.trainer.loss.PointSampler;
 import org.egotune.trainer.loss.SegLoss;
+import org.egotune.trainer.optim.GradientStep;
 import org.egotune.trainer.optim.WarmupCosineSchedule;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -19,34 +29,73 @@ import org.nd4j.linalg.learning.config.Adam;
  * a model with the recipe's loss attached and AdamW, stepped one batch at a time. Its whole state
  * is the flat parameter vector, the flat optimizer state and the iteration count, which is what
  * parameter averaging and checkpoints move around. Not thread-safe: one instance per thread.
+ *
+ * <p>A step splits its batch into {@code train.gradAccumulation} micro-batches, runs SameDiff's
+ * forward and backward pass on each, and lets {@link GradientStep} average, clip and apply the
+ * gradients. With a point-sampled loss each micro-batch first runs forward once more, because the
+ * points are chosen from the current logits.
  */
 public final class LocalTrainer {
   private final SegModel model;
   private final TrainConfig config;
+  private final GradientStep optimizer;
+  private final List<String> labels;
+  private double lastGradNorm = Double.NaN;
 
   public LocalTrainer(ModelConfig modelConfig, TrainConfig config) {
     this.model = SegModel.build(modelConfig);
     this.config = config;
     SegLoss.attach(model, config);
+    this.labels = SegLoss.labels(config);
+    // No regularisation here: GradientStep applies AdamW's decoupled decay itself.
     TrainingConfig tc = TrainingConfig.builder()
         .updater(adamW(config))
-        // applyLR=true makes the decay decoupled and scaled by the learning rate: AdamW.
-        .weightDecay(config.weightDecay(), true)
         .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
-        .dataSetLabelMapping(SegLoss.MASK_LABEL, SegLoss.PRESENCE_LABEL)
+        .dataSetLabelMapping(labels.toArray(new String[0]))
         .build();
     model.sameDiff().setTrainingConfig(tc);
     initializeOptimizerState(model.sameDiff());
-    createGradientGraphQuietly(model.sameDiff());
+    this.optimizer = new GradientStep(
+        model.sameDiff(), model.params(), config.weightDecay(), config.gradClipNorm());
+    createGradFunctionQuietly(model.sameDiff());
   }
 
-  private static Adam adamW(TrainConfig c) {
+  /** AdamW's Adam half (the decay is {@link GradientStep}'s), on the warm-up + cosine schedule. */
+  public static Adam adamW(TrainConfig c) {
     Adam adam = new Adam(new WarmupCosineSchedule(
         c.learningRate(), Math.min(c.warmupSteps(), c.steps()), c.steps(), c.finalLrRatio()));
     adam.setBeta1(c.beta1());
     adam.setBeta2(c.beta2());
     adam.setEpsilon(1e-8);
     return adam;
+  }
+
+  /**
+   * The same network and dense loss trained by SameDiff's own {@code fit} with ND4J's AdamW, none
+   * of this class's step mechanics: the reference the trainer is tested and benchmarked against.
+   * Feed it {@link #plainFitData}.
+   */
+  public static SameDiff plainFitReference(ModelConfig modelConfig, TrainConfig config) {
+    if (config.pointSamples() != 0) {
+      throw new IllegalArgumentException("a plain fit loop has only the dense loss: train.pointSamples"
+          + " must be 0, found " + config.pointSamples());
+    }
+    SegModel m = SegModel.build(modelConfig);
+    SegLoss.attach(m, config);
+    m.sameDiff().setTrainingConfig(TrainingConfig.builder()
+        .updater(adamW(config))
+        .weightDecay(config.weightDecay(), true)
+        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
+        .dataSetLabelMapping(SegLoss.labels(config).toArray(new String[0]))
+        .build());
+    createGradFunctionQuietly(m.sameDiff());
+    return m.sameDiff();
+  }
+
+  /** {@code b} as {@link #plainFitReference}'s {@code fit} takes it (one micro-batch). */
+  public static MultiDataSet plainFitData(Batch b) {
+    return new MultiDataSet(new INDArray[] {b.frames(), b.tokens()}, new INDArray[] {b.presence(),
+        Nd4j.scalar(SegLoss.diceCount(b.presence().sumNumber().doubleValue(), 1)), b.mask()});
   }
 
   public SegModel model() {
@@ -57,16 +106,91 @@ public final class LocalTrainer {
     return config;
   }
 
-  /**
-   * One optimizer step on {@code batch}. (It reports no loss: in ND4J M2.1 the backward pass never
-   * evaluates the loss op, and the loss a listener receives is only the regularisation score; use
-   * {@link #loss} when the value is wanted, at the cost of one forward pass.)
-   */
+  /** One optimizer step on {@code batch}; point draws (if any) are seeded by the iteration. */
   public void step(Batch batch) {
-    MultiDataSet mds = new MultiDataSet(
-        new INDArray[] {batch.frames(), batch.tokens()},
-        new INDArray[] {batch.mask(), batch.presence()});
-    model.sameDiff().fit(mds);
+    step(batch, iteration());
+  }
+
+  /**
+   * One optimizer step on {@code batch}, whose {@code batchSize} samples are split into {@code
+   * gradAccumulation} equal micro-batches. {@code stream} seeds the loss's point draws (callers
+   * pass something unique to the batch, e.g. its first global position), so a step is a pure
+   * function of (state, batch, stream). It reports no loss: in ND4J M2.1 the backward pass never
+   * evaluates the loss op; use {@link #loss} when the value is wanted, at the cost of one forward
+   * pass.
+   */
+  public void step(Batch batch, long stream) {
+    int k = config.gradAccumulation();
+    if (batch.samples() % k != 0) {
+      throw new IllegalArgumentException("batch of " + batch.samples()
+          + " samples cannot be split into train.gradAccumulation=" + k + " equal micro-batches");
+    }
+    SameDiff sd = model.sameDiff();
+    int iteration = iteration();
+    float diceCount = SegLoss.diceCount(batch.presence().sumNumber().doubleValue(), k);
+    optimizer.begin();
+    for (int m = 0; m < k; m++) {
+      Batch micro = k == 1 ? batch : slice(batch, m, k);
+      Map<String, INDArray> ph =
+          labels(micro, diceCount, Seeds.mix(config.seed(), stream, m)).placeholders();
+      INDArray[] lab = new INDArray[labels.size()];
+      for (int i = 0; i < lab.length; i++) {
+        lab[i] = ph.get(labels.get(i));
+      }
+      sd.fit(new MultiDataSet(new INDArray[] {micro.frames(), micro.tokens()}, lab));
+    }
+    lastGradNorm = optimizer.apply(iteration, k);
+    setIteration(iteration + 1);
+  }
+
+  /** Global L2 norm of the last step's averaged gradient, before clipping (NaN before a step). */
+  public double lastGradNorm() {
+    return lastGradNorm;
+  }
+
+  /**
+   * The label placeholders of {@code micro}, and the value of the point-sampled mask terms (0 for
+   * the dense loss, whose value the graph computes).
+   */
+  private record Labels(Map<String, INDArray> placeholders, double pointLoss) {}
+
+  /** With point sampling this runs the network forward, to choose the points from the logits. */
+  private Labels labels(Batch micro, float diceCount, long pointSeed) {
+    Map<String, INDArray> ph = new HashMap<>();
+    ph.put(SegLoss.PRESENCE_LABEL, micro.presence());
+    if (config.pointSamples() == 0) {
+      ph.put(SegLoss.DICE_COUNT, Nd4j.scalar(diceCount));
+      ph.put(SegLoss.MASK_LABEL, micro.mask());
+      return new Labels(ph, 0);
+    }
+    int n = (int) micro.frames().size(0);
+    int s = model.config().imageSize();
+    int k = config.pointSamples();
+    float[] logits = model.predict(micro.frames(), micro.tokens())[0].dup('c').data().asFloat();
+    PointSampler.Points pts = PointSampler.sample(logits, micro.mask().dup('c').data().asFloat(),
+        n, s, k, config.pointOversampleRatio(), config.pointImportanceRatio(), pointSeed);
+    PointLoss pl = PointLoss.of(logits, pts, k, micro.presence().dup('c').data().asFloat(),
+        diceCount, config.maskBceWeight(), config.diceWeight());
+    ph.put(SegLoss.MASK_GRAD, Nd4j.create(pl.gradient(), new long[] {n, 1, s, s}, 'c'));
+    return new Labels(ph, pl.value());
+  }
+
+  /** Micro-batch {@code m} of {@code k}: a sample's frames are contiguous, so a row range. */
+  static Batch slice(Batch b, int m, int k) {
+    long rows = b.frames().size(0) / k;
+    long from = m * rows;
+    long to = from + rows;
+    return new Batch(rows(b.frames(), from, to), rows(b.tokens(), from, to),
+        rows(b.mask(), from, to), rows(b.presence(), from, to), b.samples() / k);
+  }
+
+  private static INDArray rows(INDArray a, long from, long to) {
+    INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+    idx[0] = NDArrayIndex.interval(from, to);
+    for (int i = 1; i < idx.length; i++) {
+      idx[i] = NDArrayIndex.all();
+    }
+    return a.get(idx).dup('c');
   }
 
   private static final Object STDOUT_LOCK = new Object();
@@ -76,7 +200,7 @@ public final class LocalTrainer {
    * the gradient graph (no logger to silence). We build that graph here, once, with System.out
    * pointed at nothing; the swap is brief and serialised across trainers in this JVM.
    */
-  private static void createGradientGraphQuietly(SameDiff sd) {
+  public static void createGradFunctionQuietly(SameDiff sd) {
     synchronized (STDOUT_LOCK) {
       java.io.PrintStream out = System.out;
       System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
@@ -88,15 +212,25 @@ public final class LocalTrainer {
     }
   }
 
-  /** The loss on {@code batch} without training. */
+  /** The loss on {@code batch} without training (points, if any, drawn as {@link #step(Batch)}). */
   public double loss(Batch batch) {
-    return model.sameDiff().output(
-        java.util.Map.of(
-            SegModel.FRAMES, batch.frames(),
-            SegModel.TOKENS, batch.tokens(),
-            SegLoss.MASK_LABEL, batch.mask(),
-            SegLoss.PRESENCE_LABEL, batch.presence()),
-        SegLoss.LOSS).get(SegLoss.LOSS).getDouble(0);
+    return loss(batch, iteration());
+  }
+
+  /** The loss on {@code batch} without training, points drawn from {@code stream} (micro-batch 0). */
+  public double loss(Batch batch, long stream) {
+    Labels l = labels(batch, SegLoss.diceCount(batch.presence().sumNumber().doubleValue(), 1),
+        Seeds.mix(config.seed(), stream, 0));
+    Map<String, INDArray> ph = l.placeholders();
+    ph.put(SegModel.FRAMES, batch.frames());
+    ph.put(SegModel.TOKENS, batch.tokens());
+    if (config.pointSamples() > 0) {
+      // The graph's mask term is sum(logits x gradient): with a zero gradient only the presence
+      // term is left, and the mask terms' value comes from PointLoss.
+      ph.put(SegLoss.MASK_GRAD, ph.get(SegLoss.MASK_GRAD).ulike().assign(0));
+    }
+    return l.pointLoss()
+        + model.sameDiff().output(ph, SegLoss.LOSS).get(SegLoss.LOSS).getDouble(0);
   }
 
   public float[] params() {

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.egotune.model.ModelConfig;
+import org.egotune.trainer.data.Seeds;
+import org.egotune.trainer.loss.PointLoss;
+import org.egotune.trainer.loss.PointSampler;
+import org.egotune.trainer.loss.SegLoss;
+import org.egotune.model.params.ParamTable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.junit.jupiter.api.Test;
@@ -84,6 +91,148 @@ class LocalTrainerTest {
     }
     assertArrayEquals(a.params(), b.params(), "same state + same data must give the same parameters");
     assertArrayEquals(a.optimizerState(), b.optimizerState());
+  }
+
+  /** TRAIN with clipping, accumulation and point sampling set. */
+  static TrainConfig with(int batch, int points, double clip, int accumulation) {
+    TrainConfig t = TRAIN;
+    return new TrainConfig(t.seed(), t.steps(), batch, 1, t.learningRate(), t.weightDecay(),
+        t.beta1(), t.beta2(), t.maskBceWeight(), t.diceWeight(), t.presenceWeight(),
+        t.maskThreshold(), t.presenceThreshold(), t.warmupSteps(), t.finalLrRatio(), points, 3.0,
+        0.75, clip, accumulation, 0);
+  }
+
+  @Test
+  void withoutClippingOrAccumulationAStepIsPlainFitBitForBit() {
+    LocalTrainer ours = new LocalTrainer(MODEL, with(4, 0, 0, 1));
+    // The reference: the same graph trained by SameDiff's own fit with ND4J's AdamW.
+    SameDiff plain = LocalTrainer.plainFitReference(MODEL, with(4, 0, 0, 1));
+    ParamTable table = ParamTable.of(plain);
+    assertArrayEquals(table.flatten(plain), ours.params());
+    for (int i = 0; i < 4; i++) {
+      Batch b = squares(10 + i, 4);
+      ours.step(b);
+      plain.fit(LocalTrainer.plainFitData(b));
+      assertArrayEquals(table.flatten(plain), ours.params(), "after step " + (i + 1));
+    }
+  }
+
+  @Test
+  void accumulatingMicroBatchesEqualsOneLargeBatch() {
+    LocalTrainer whole = new LocalTrainer(MODEL, with(8, 0, 0, 1));
+    LocalTrainer halves = new LocalTrainer(MODEL, with(8, 0, 0, 2));
+    LocalTrainer quarters = new LocalTrainer(MODEL, with(8, 0, 0, 4));
+    for (int i = 0; i < 3; i++) {
+      // Present targets unevenly spread over the micro-batches, so a per-micro-batch Dice mean
+      // would differ from the whole batch's.
+      Batch b = squares(20 + i, 8);
+      b.presence().putScalar(2, 0);
+      whole.step(b);
+      halves.step(b);
+      quarters.step(b);
+    }
+    float[] p = whole.params();
+    float[] delta = new float[p.length];
+    float[] init = new LocalTrainer(MODEL, with(8, 0, 0, 1)).params();
+    double maxDelta = 0;
+    for (int i = 0; i < p.length; i++) {
+      delta[i] = p[i] - init[i];
+      maxDelta = Math.max(maxDelta, Math.abs(delta[i]));
+    }
+    assertTrue(maxDelta > 1e-3, "the steps must move the parameters: " + maxDelta);
+    assertClose(p, halves.params(), 2e-5, "2 micro-batches of 4");
+    assertClose(p, quarters.params(), 2e-5, "4 micro-batches of 2");
+    assertEquals(whole.lastGradNorm(), quarters.lastGradNorm(), 1e-4 * whole.lastGradNorm());
+  }
+
+  @Test
+  void clippingScalesTheGradientTheOptimizerSees() {
+    Batch b = squares(31, 4);
+    LocalTrainer free = new LocalTrainer(MODEL, with(4, 0, 0, 1));
+    free.step(b);
+    double norm = free.lastGradNorm();
+    double clip = norm / 4;
+    LocalTrainer clipped = new LocalTrainer(MODEL, with(4, 0, clip, 1));
+    clipped.step(b);
+    assertEquals(norm, clipped.lastGradNorm(), 0, "the reported norm is the one before clipping");
+    // After one step Adam's first moment is (1 - beta1) x the gradient it was given, per parameter
+    // (the flat state holds M then V for each parameter).
+    float[] mFree = free.optimizerState();
+    float[] mClip = clipped.optimizerState();
+    double scale = clip / (norm + 1e-6);
+    double sumSq = 0;
+    int off = 0;
+    for (org.egotune.model.params.ParamTable.Entry e : free.model().params().entries()) {
+      for (int i = 0; i < e.length(); i++) {
+        float m = mFree[off + i];
+        assertEquals(m * scale, mClip[off + i], 1e-6 * Math.abs(m) + 1e-12, e.name());
+        double g = mClip[off + i] / (1 - TRAIN.beta1());
+        sumSq += g * g;
+      }
+      off += 2 * (int) e.length();
+    }
+    assertEquals(clip, Math.sqrt(sumSq), 1e-4 * clip, "the clipped gradient has the bound's norm");
+    // A bound above the norm changes nothing.
+    LocalTrainer loose = new LocalTrainer(MODEL, with(4, 0, norm * 2, 1));
+    loose.step(b);
+    assertArrayEquals(free.params(), loose.params());
+  }
+
+  @Test
+  void clippedAccumulatedPointSampledRunsAreDeterministicAndResumable() {
+    TrainConfig cfg = with(4, 64, 0.05, 2);
+    LocalTrainer a = new LocalTrainer(MODEL, cfg);
+    LocalTrainer again = new LocalTrainer(MODEL, cfg);
+    for (int i = 0; i < 3; i++) {
+      a.step(squares(i, 4), 1000 + i);
+      again.step(squares(i, 4), 1000 + i);
+    }
+    assertArrayEquals(a.params(), again.params(), "same inputs, same parameters");
+    LocalTrainer b = new LocalTrainer(MODEL, cfg);
+    b.setParams(a.params());
+    b.setOptimizerState(a.optimizerState());
+    b.setIteration(a.iteration());
+    for (int i = 3; i < 6; i++) {
+      a.step(squares(i, 4), 1000 + i);
+      b.step(squares(i, 4), 1000 + i);
+    }
+    assertArrayEquals(a.params(), b.params(), "a resumed run continues bit for bit");
+    assertArrayEquals(a.optimizerState(), b.optimizerState());
+    assertEquals(6, b.iteration());
+  }
+
+  @Test
+  void pointSampledLossIsThePointTermsPlusPresenceAndTrains() {
+    TrainConfig cfg = with(8, 96, 0, 1);
+    LocalTrainer t = new LocalTrainer(MODEL, cfg);
+    Batch b = squares(41, 8);
+    INDArray[] out = t.model().predict(b.frames(), b.tokens());
+    float[] logits = out[0].dup('c').data().asFloat();
+    float[] present = b.presence().dup('c').data().asFloat();
+    int s = MODEL.imageSize();
+    PointSampler.Points pts = PointSampler.sample(logits, b.mask().dup('c').data().asFloat(), 8, s,
+        96, 3.0, 0.75, Seeds.mix(cfg.seed(), 7, 0));
+    double presenceBce = 0;
+    for (int i = 0; i < 8; i++) {
+      double p = 1 / (1 + Math.exp(-out[1].getDouble(i, 0)));
+      presenceBce -= present[i] * Math.log(p) + (1 - present[i]) * Math.log(1 - p);
+    }
+    double expected = PointLoss.of(logits, pts, 96, present, SegLoss.diceCount(4, 1), 2.0, 0.5)
+        .value() + presenceBce / 8;
+    double before = t.loss(b, 7);
+    assertEquals(expected, before, 1e-5 * expected);
+    for (int i = 0; i < 40; i++) {
+      t.step(b);
+    }
+    double after = t.loss(b, 7);
+    assertTrue(after < 0.5 * before, "loss should at least halve: before " + before + " after " + after);
+  }
+
+  static void assertClose(float[] expected, float[] actual, double tol, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], tol, what + ": parameter " + i);
+    }
   }
 
   @Test
