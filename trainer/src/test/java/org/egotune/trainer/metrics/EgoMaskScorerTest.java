@@ -371,31 +371,4 @@ class EgoMaskScorerTest {
     assertEquals((4.0 / 6.0 * 2 + 1.0) / 3.0, s.iouAll(), EXACT);
     assertEquals(3, s.frames());
   }
-
-  @Test
-  void fullSizeFramePairScoresWellUnder50ms() {
-    Mask gold = ellipse(480, 640, 300, 220, 140, 100);
-    Mask noisy = withNoise(ellipse(480, 640, 310, 212, 128, 104), 89, 3);
-    boolean[] checker = new boolean[480 * 640];
-    for (int i = 0; i < checker.length; i++) {
-      checker[i] = ((i / 640) + (i % 640)) % 2 == 0;
-    }
-    // Worst case for boundary work: every pixel of a checkerboard is a boundary pixel.
-    Mask board = new Mask(480, 640, checker);
-    List<String> frames = List.of("a", "b");
-    Map<String, Mask> g = dict("a", gold, "b", gold);
-    Map<String, Mask> p = dict("a", noisy, "b", board);
-    for (int i = 0; i < 5; i++) {
-      EgoMaskScorer.score(frames, g, p, 480, 640);
-    }
-    int runs = 10;
-    long start = System.nanoTime();
-    for (int i = 0; i < runs; i++) {
-      EgoMaskScorer.score(frames, g, p, 480, 640);
-    }
-    double msPerFrame = (System.nanoTime() - start) / 1e6 / (runs * frames.size());
-    LOG.info(
-        "480x640 frame pair scored in {} ms", String.format(Locale.ROOT, "%.2f", msPerFrame));
-    assertTrue(msPerFrame < 50.0, "a 480x640 frame pair took " + msPerFrame + " ms");
-  }
 }
