@@ -2,6 +2,7 @@ package org.egotune.trainer.loop;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import org.egotune.model.GradientGraph;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
@@ -37,7 +38,8 @@ public final class LocalTrainer {
         .build();
     model.sameDiff().setTrainingConfig(tc);
     initializeOptimizerState(model.sameDiff());
-    createGradientGraphQuietly(model.sameDiff());
+    // ND4J prints a line per op while building the gradient graph: build it once, quietly.
+    GradientGraph.createQuietly(model.sameDiff());
   }
 
   private static Adam adamW(TrainConfig c) {
@@ -67,25 +69,6 @@ public final class LocalTrainer {
         new INDArray[] {batch.frames(), batch.tokens()},
         new INDArray[] {batch.mask(), batch.presence()});
     model.sameDiff().fit(mds);
-  }
-
-  private static final Object STDOUT_LOCK = new Object();
-
-  /**
-   * ND4J 1.0.0-M2.1 prints "Added differentiated op ..." with System.out for every op while it builds
-   * the gradient graph (no logger to silence). We build that graph here, once, with System.out
-   * pointed at nothing; the swap is brief and serialised across trainers in this JVM.
-   */
-  private static void createGradientGraphQuietly(SameDiff sd) {
-    synchronized (STDOUT_LOCK) {
-      java.io.PrintStream out = System.out;
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      try {
-        sd.createGradFunction();
-      } finally {
-        System.setOut(out);
-      }
-    }
   }
 
   /** The loss on {@code batch} without training. */
