@@ -59,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-torch", description = "decoder: time the Java side only.")
   boolean noTorch;
 
+  @Option(names = "--profile", description = "decoder: also time every SameDiff op of the Java step and print the top ones.")
+  boolean profile;
+
   @Override
   public Integer call() throws IOException {
     if ("decoder".equals(what)) {
@@ -140,6 +143,9 @@ final class BenchCommand implements Callable<Integer> {
         DecoderBenchmark.Result r = DecoderBenchmark.run(p, cfg, s, torch);
         System.out.printf("| %s | %,d | %d | %d | %s | %s | %s | %s |%n", p, r.params(), batch, n, cell(r.java()),
             r.torch() == null ? "-" : cell(r.torch()), ratio(r.ratio()), ratio(r.pairedRatio()));
+        if (profile) {
+          System.out.print("Java ops of the " + p + " step: " + DecoderBenchmark.profile(cfg, s, 25));
+        }
       }
     } finally {
       if (torch != null) {

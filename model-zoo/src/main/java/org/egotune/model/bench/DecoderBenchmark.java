@@ -2,6 +2,7 @@ package org.egotune.model.bench;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Map;
 import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,35 @@ public final class DecoderBenchmark {
       }
       return new Series(r).median();
     }
+  }
+
+  /**
+   * Runs {@code steps} extra Java steps with every op timed and returns the report: milliseconds per
+   * step by op type, then the {@code top} most expensive op instances with their output shapes.
+   */
+  public static String profile(Sam2DecoderConfig config, Settings s, int top) {
+    DecoderStep java = new DecoderStep(config, s.batch(), 1L, LEARNING_RATE, WEIGHT_DECAY);
+    for (int i = 0; i < Math.max(1, s.warmup()); i++) {
+      java.step();
+    }
+    OpTimer timer = new OpTimer();
+    java.decoder().sameDiff().setListeners(timer);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < s.steps(); i++) {
+      java.step();
+    }
+    double stepMs = (System.nanoTime() - t0) / 1e6 / s.steps();
+    java.decoder().sameDiff().setListeners();
+    StringBuilder out = new StringBuilder();
+    Map<String, Double> byType = timer.msByType();
+    double opMs = byType.values().stream().mapToDouble(Double::doubleValue).sum() / s.steps();
+    out.append(String.format("step %.1f ms, in ops %.1f ms (%d op types)%n", stepMs, opMs, byType.size()));
+    byType.entrySet().stream().limit(top).forEach(e ->
+        out.append(String.format("  %-24s %8.1f ms/step%n", e.getKey(), e.getValue() / s.steps())));
+    out.append("most expensive op instances:\n");
+    timer.msByInstance().entrySet().stream().limit(top).forEach(e ->
+        out.append(String.format("  %-60s %8.1f ms/step%n", e.getKey(), e.getValue() / s.steps())));
+    return out.toString();
   }
 
   /** Measures {@code config}; with a non-null {@code torch}, alternates with it. */
