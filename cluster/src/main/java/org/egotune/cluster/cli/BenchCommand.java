@@ -144,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("| %s | %,d | %d | %d | %s | %s | %s | %s |%n", p, r.params(), batch, n, cell(r.java()),
             r.torch() == null ? "-" : cell(r.torch()), ratio(r.ratio()), ratio(r.pairedRatio()));
         if (profile) {
-          System.out.print("Java ops of the " + p + " step: " + DecoderBenchmark.profile(cfg, s, 25));
+          System.out.print("Java ops of the " + p + " step: " + DecoderBenchmark.profile(cfg, s, 60));
         }
       }
     } finally {

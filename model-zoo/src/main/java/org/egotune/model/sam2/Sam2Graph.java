@@ -73,7 +73,10 @@ final class Sam2Graph {
     SDVariable tokens = sd.concat(1, fixedTokens.add(batchZero.sum(true, 1, 2)), segToken);
 
     SDVariable pos = densePe(gauss, g); // [1, hw, C]
-    SDVariable src = image.add(noMask.reshape(1, c, 1, 1)).reshape(-1, c, hw).permute(0, 2, 1);
+    // Channels-last first (the placeholder needs no gradient through the permute), then the no-mask
+    // embedding as an equal-shape add, whose backward is cheap, unlike a broadcast over [B, C, g, g].
+    SDVariable src = image.reshape(-1, c, hw).permute(0, 2, 1).reshape(-1, c).add(expandRows(noMask, hw))
+        .reshape(-1, hw, c);
 
     SDVariable[] out = transformer(tokens, src, pos, nTok, hw);
     SDVariable hs = out[0];
