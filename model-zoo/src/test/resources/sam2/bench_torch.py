@@ -10,6 +10,7 @@ writes one line per request on stdin and reads one JSON line back:
 The model, optimizer and inputs are built on the first request for a (cfg, batch) and reused.
 
 By hand: /usr/bin/python3 bench_torch.py [full|small] BATCH REPEATS   (prints step times)
+         /usr/bin/python3 bench_torch.py --matmul [THREADS]            (which BLAS, and its GFLOP/s)
 """
 import json
 import os
@@ -75,7 +76,26 @@ def blas_library():
         return []
 
 
+def matmul(threads):
+    """A 1024^3 float32 matmul: about 4 GFLOP/s with Debian's reference BLAS, 100+ with OpenBLAS on 2 cores."""
+    torch.set_num_threads(threads)
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    for _ in range(3):
+        a @ b
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - t)
+    best = min(times)
+    print(f"BLAS {blas_library()} threads {threads}: 1024^3 matmul best {best * 1e3:.1f} ms, "
+          f"{2 * 1024 ** 3 / best / 1e9:.1f} GFLOP/s")
+
+
 def main():
+    if sys.argv[1:2] == ["--matmul"]:
+        matmul(int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count())
+        return
     if sys.argv[1:2] == ["--serve"]:
         serve(int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count())
         return
