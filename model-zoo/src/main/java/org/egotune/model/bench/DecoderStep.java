@@ -1,5 +1,7 @@
 package org.egotune.model.bench;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.egotune.model.GradientGraph;
 import org.egotune.model.sam2.Sam2Decoder;
@@ -11,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -51,8 +54,7 @@ public final class DecoderStep {
         .build());
     GradientGraph.createQuietly(sd);
     INDArray[] in = randomInputs(config, batchSize, new SplittableRandom(seed + 1));
-    INDArray y = in[1].get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)).gt(0).castTo(DataType.FLOAT);
+    INDArray y = in[1].get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)).gt(0).castTo(DataType.FLOAT);
     batch = new MultiDataSet(in, new INDArray[] {y});
   }
 
@@ -67,7 +69,7 @@ public final class DecoderStep {
 
   /** The loss on the fixed batch (one forward pass, no update). */
   public double loss() {
-    java.util.Map<String, INDArray> ph = new java.util.HashMap<>();
+    Map<String, INDArray> ph = new HashMap<>();
     String[] names = {Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0, Sam2Decoder.HIGH_RES_S1,
         Sam2Decoder.SEG_HIDDEN};
     for (int i = 0; i < names.length; i++) {

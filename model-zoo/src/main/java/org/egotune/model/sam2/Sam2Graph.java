@@ -1,5 +1,7 @@
 package org.egotune.model.sam2;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -24,7 +26,7 @@ final class Sam2Graph {
   private final SplittableRandom rng;
   private final int c;
   /** Columns of ones [B*n, 1] by n: see {@link #ones}. */
-  private final java.util.Map<Integer, SDVariable> onesByRows = new java.util.HashMap<>();
+  private final Map<Integer, SDVariable> onesByRows = new HashMap<>();
   private SDVariable batchRef;
 
   private Sam2Graph(SameDiff sd, Sam2DecoderConfig cfg, long seed) {
