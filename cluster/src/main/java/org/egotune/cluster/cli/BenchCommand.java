@@ -10,6 +10,9 @@ import java.util.concurrent.Callable;
 import org.egotune.cluster.train.RoundBenchmark;
 import org.egotune.model.Backend;
 import org.egotune.model.ModelConfig;
+import org.egotune.model.bench.DecoderBenchmark;
+import org.egotune.model.bench.TorchReference;
+import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.egotune.trainer.loop.LocalTrainer;
@@ -23,9 +26,9 @@ import picocli.CommandLine.Option;
  * measured with the backend it ran on (docs/benchmarks.md records their numbers).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: step, data, trainer, round (docs/benchmarks.md).",
+    description = "Benchmarks: step, data, trainer, round, decoder (docs/benchmarks.md).",
     subcommands = {BenchCommand.Step.class, BenchCommand.Data.class, BenchCommand.Trainer.class,
-        BenchCommand.Round.class})
+        BenchCommand.Round.class, BenchCommand.Decoder.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -33,7 +36,7 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "bench: name a benchmark: step, data, trainer or round");
+        "bench: name a benchmark: step, data, trainer, round or decoder");
   }
 
   /** Repeat counts shared by the step-timing benchmarks. */
@@ -186,6 +189,107 @@ final class BenchCommand implements Runnable {
           deleteTree(dir);
         }
       }
+    }
+  }
+
+  @Command(name = "decoder", mixinStandardHelpOptions = true,
+      description = "The SAM2 decoder's training step (forward, BCE, backward, AdamW) against PyTorch's"
+          + " (python3 with torch, when present), alternating in one run.")
+  static final class Decoder implements Callable<Integer> {
+    @Option(names = "--steps", description = "Steps per repeat (default: full 2, small 10).")
+    Integer steps;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--warmup", description = "Untimed steps first (default 2).")
+    Integer warmup;
+
+    @Option(names = "--presets", split = ",", defaultValue = "full,small",
+        description = "SAM2 decoder sizes to measure, full and/or small (default ${DEFAULT-VALUE}).")
+    java.util.List<String> presets;
+
+    @Option(names = "--batch", defaultValue = "5", description = "Samples per step (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3",
+        description = "The python with torch (default ${DEFAULT-VALUE}, Debian's python3-torch).")
+    Path python;
+
+    @Option(names = "--torch-script",
+        description = "bench_torch.py (default: model-zoo/src/test/resources/sam2/ in the EgoTune checkout).")
+    Path torchScript;
+
+    @Option(names = "--no-torch", description = "Time the Java side only.")
+    boolean noTorch;
+
+    @Option(names = "--profile", description = "Also time every SameDiff op of the Java step and print the top ones.")
+    boolean profile;
+
+    @Override
+    public Integer call() throws IOException {
+      if (repeats < 1 || (steps != null && steps < 1) || (warmup != null && warmup < 0) || batch < 1) {
+        throw new IllegalArgumentException("bench decoder: --steps, --repeats and --batch must be >= 1 and --warmup >= 0");
+      }
+      Backend.configure();
+      for (String p : presets) {
+        if (!p.equals("full") && !p.equals("small")) {
+          throw new IllegalArgumentException("bench decoder: --presets takes full and small, found '" + p + "'");
+        }
+      }
+      // Both sides get the thread count ND4J runs with (its OpenMP threads come from OMP_NUM_THREADS).
+      String omp = System.getenv("OMP_NUM_THREADS");
+      int threads = omp == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(omp.trim());
+      System.out.printf("bench decoder: Java: ND4J %s, native variant '%s', %d threads (OMP_NUM_THREADS=%s)%n",
+          Nd4j.getBackend().getClass().getSimpleName(),
+          String.valueOf(System.getProperty(Backend.EXTENSION_PROPERTY, "")), threads, omp == null ? "unset" : omp);
+      TorchReference torch = null;
+      if (!noTorch) {
+        Path script = torchScript != null ? torchScript : defaultTorchScript();
+        try {
+          torch = TorchReference.start(python, script, threads);
+          System.out.println("PyTorch: " + torch.describe());
+        } catch (IOException e) {
+          System.out.println("PyTorch side skipped: " + e.getMessage());
+        }
+      }
+      try {
+        System.out.println("training step = forward + BCE on the selected mask + backward + AdamW; ms per step, "
+            + "median (min-max) over " + repeats + " alternating repeats");
+        System.out.println("| preset | params | batch | steps/repeat | Java ms/step | PyTorch ms/step | Java/PyTorch "
+            + "(of medians) | Java/PyTorch (median of paired repeats) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (String p : presets) {
+          Sam2DecoderConfig cfg = p.equals("full") ? Sam2DecoderConfig.full() : Sam2DecoderConfig.small();
+          int n = steps != null ? steps : p.equals("full") ? 2 : 10;
+          DecoderBenchmark.Settings s = new DecoderBenchmark.Settings(batch, n, repeats, warmup == null ? 2 : warmup);
+          DecoderBenchmark.Result r = DecoderBenchmark.run(p, cfg, s, torch);
+          System.out.printf("| %s | %,d | %d | %d | %s | %s | %s | %s |%n", p, r.params(), batch, n, cell(r.java()),
+              r.torch() == null ? "-" : cell(r.torch()), ratio(r.ratio()), ratio(r.pairedRatio()));
+          if (profile) {
+            System.out.print("Java ops of the " + p + " step: " + DecoderBenchmark.profile(cfg, s, 60));
+          }
+        }
+      } finally {
+        if (torch != null) {
+          torch.close();
+        }
+      }
+      return 0;
+    }
+
+    private static Path defaultTorchScript() {
+      String home = System.getenv("EGOTUNE_HOME");
+      Path root = home == null ? Path.of("") : Path.of(home);
+      return root.resolve("model-zoo/src/test/resources/sam2/bench_torch.py").toAbsolutePath();
+    }
+
+    private static String cell(DecoderBenchmark.Series s) {
+      return String.format("%.0f (%.0f-%.0f)", s.median(), s.min(), s.max());
+    }
+
+    private static String ratio(double r) {
+      return Double.isNaN(r) ? "-" : String.format("%.2fx", r);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.egotune.model.bench.DecoderStep;
 import org.egotune.model.io.Safetensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,8 @@ class Sam2ParityTest {
     SameDiff sd = decoder.sameDiff().dup();
     SDVariable target = sd.placeHolder("target", DataType.FLOAT, -1, 1, 64, 64);
     SDVariable presence = sd.placeHolder("presence", DataType.FLOAT, -1, 1);
-    SDVariable loss = bce(sd, sd.getVariable(Sam2Decoder.MASK_LOGITS), target)
-        .add(bce(sd, sd.getVariable(Sam2Decoder.OBJECT_SCORE_LOGITS), presence));
+    SDVariable loss = DecoderStep.bce(sd, sd.getVariable(Sam2Decoder.MASK_LOGITS), target)
+        .add(DecoderStep.bce(sd, sd.getVariable(Sam2Decoder.OBJECT_SCORE_LOGITS), presence));
     loss.rename("loss");
     sd.setLossVariables("loss");
     Map<String, INDArray> ph = new HashMap<>();
@@ -90,13 +91,6 @@ class Sam2ParityTest {
       Close.Error e = Close.assertClose("grad " + k, expected, grads.get(k), GRAD_TOL, atol);
       LOG.info("parity grad {}: max abs {} max abs/scale {}", k, e.maxAbs(), e.maxScaled());
     }
-  }
-
-  /** Mean sigmoid binary cross-entropy from logits, in the stable form max(x, 0) - x y + log(1 + e^-|x|). */
-  static SDVariable bce(SameDiff sd, SDVariable x, SDVariable y) {
-    SDVariable l = sd.nn().relu(x, 0.0).sub(x.mul(y))
-        .add(sd.math().log1p(sd.math().exp(sd.math().abs(x).neg())));
-    return l.mean();
   }
 
   /** SameDiff prints a line per op to stdout when it builds the gradient graph. */

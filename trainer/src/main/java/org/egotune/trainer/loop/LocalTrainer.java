@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.egotune.model.GradientGraph;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
@@ -57,7 +58,8 @@ public final class LocalTrainer {
     initializeOptimizerState(model.sameDiff());
     this.optimizer = new GradientStep(
         model.sameDiff(), model.params(), config.weightDecay(), config.gradClipNorm());
-    createGradFunctionQuietly(model.sameDiff());
+    // ND4J prints a line per op while building the gradient graph: build it once, quietly.
+    GradientGraph.createQuietly(model.sameDiff());
   }
 
   /** AdamW's Adam half (the decay is {@link GradientStep}'s), on the warm-up + cosine schedule. */
@@ -88,7 +90,7 @@ public final class LocalTrainer {
         .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
         .dataSetLabelMapping(SegLoss.labels(config).toArray(new String[0]))
         .build());
-    createGradFunctionQuietly(m.sameDiff());
+    GradientGraph.createQuietly(m.sameDiff());
     return m.sameDiff();
   }
 
@@ -191,25 +193,6 @@ public final class LocalTrainer {
       idx[i] = NDArrayIndex.all();
     }
     return a.get(idx).dup('c');
-  }
-
-  private static final Object STDOUT_LOCK = new Object();
-
-  /**
-   * ND4J 1.0.0-M2.1 prints "Added differentiated op ..." with System.out for every op while it builds
-   * the gradient graph (no logger to silence). We build that graph here, once, with System.out
-   * pointed at nothing; the swap is brief and serialised across trainers in this JVM.
-   */
-  public static void createGradFunctionQuietly(SameDiff sd) {
-    synchronized (STDOUT_LOCK) {
-      java.io.PrintStream out = System.out;
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      try {
-        sd.createGradFunction();
-      } finally {
-        System.setOut(out);
-      }
-    }
   }
 
   /** The loss on {@code batch} without training (points, if any, drawn as {@link #step(Batch)}). */
