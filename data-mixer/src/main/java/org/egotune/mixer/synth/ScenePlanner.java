@@ -185,7 +185,54 @@ final class ScenePlanner {
           ys[start] + side / 2.0, h, w);
       objects.add(new SceneObject(objId, colours.get(k), shape, side, xs, ys, visible, omitted, text));
     }
-    return new SynthVideo(name, dir, split, frames, h, w, margin, camX, camY, world, objects);
+    List<SceneObject> distractors = new ArrayList<>();
+    for (SceneObject target : objects) {
+      SceneObject d = distractor(rnd, target, boxes, h, w, margin, camX, camY);
+      if (d != null) {
+        distractors.add(d);
+      }
+    }
+    return new SynthVideo(name, dir, split, frames, h, w, margin, camX, camY, world, objects,
+        distractors);
+  }
+
+  /**
+   * An unreferred object of the target's colour and another shape, of the same small size, fixed
+   * in the world and in view in every frame; null when the frame has no room left. Egocentric
+   * scenes are cluttered with look-alikes of the target (the other cup on the counter), and they
+   * stay in view while the target is out of it: the colour alone no longer finds the target, and
+   * a frame holding the target's colour may still not hold the target. Not annotated, as the
+   * release annotates referred objects only.
+   */
+  private static SceneObject distractor(
+      SplittableRandom rnd, SceneObject target, List<int[]> boxes, int h, int w, int margin,
+      int[] camX, int[] camY) {
+    Shape[] others = new Shape[Shape.values().length - 1];
+    int i = 0;
+    for (Shape s : Shape.values()) {
+      if (s != target.shape) {
+        others[i++] = s;
+      }
+    }
+    Shape shape = others[rnd.nextInt(others.length)];
+    double area = h * w * (EGO_AREA_MIN + rnd.nextDouble() * (EGO_AREA_MAX - EGO_AREA_MIN));
+    int side = shape.sideForArea(area, Math.min(h, w) / 3);
+    int[] box = place(rnd, boxes, side, margin, w - margin - side, margin, h - margin - side);
+    if (box == null) {
+      return null;
+    }
+    boxes.add(box);
+    int n = camX.length;
+    int[] xs = new int[n];
+    int[] ys = new int[n];
+    boolean[] visible = new boolean[n];
+    for (int t = 0; t < n; t++) {
+      xs[t] = box[0] - camX[t];
+      ys[t] = box[1] - camY[t];
+      visible[t] = true;
+    }
+    return new SceneObject("distractor-" + target.objId, target.colour, shape, side, xs, ys,
+        visible, new boolean[n], null);
   }
 
   private static SynthVideo exoVideo(
@@ -231,7 +278,8 @@ final class ScenePlanner {
       objects.add(new SceneObject(objId, colours.get(k), shape, side, xs, ys, visible,
           new boolean[n], text));
     }
-    return new SynthVideo(name, dir, null, frames, h, w, 0, new int[n], new int[n], world, objects);
+    return new SynthVideo(name, dir, null, frames, h, w, 0, new int[n], new int[n], world, objects,
+        List.of());
   }
 
   /** 2 cells: halves along the longer axis; 3: one half plus the other half cut in two. */

@@ -141,15 +141,54 @@ class SyntheticDatasetsTest {
           assertTrue(colours.add(o.colour.name()), "distinct colours in " + v.name);
           assertTrue(o.expression.startsWith("the " + o.colour.name() + " " + o.shape.word()));
         }
+        List<SceneObject> drawn = v.drawn();
         for (int t = 0; t < v.frameCount(); t++) {
-          for (int a = 0; a < v.objects.size(); a++) {
-            for (int b = a + 1; b < v.objects.size(); b++) {
-              Mask ma = v.mask(a, t);
-              Mask mb = v.mask(b, t);
+          for (int a = 0; a < drawn.size(); a++) {
+            for (int b = a + 1; b < drawn.size(); b++) {
+              Mask ma = drawn.get(a).mask(t, v.height, v.width);
+              Mask mb = drawn.get(b).mask(t, v.height, v.width);
               if (ma != null && mb != null) {
                 assertEquals(0, ma.intersectionArea(mb), v.name + " frame " + t);
               }
             }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void egoTargetsHaveLookAlikesInViewAndExoTargetsNone() {
+    for (Layout l : Layout.values()) {
+      for (SynthVideo v : ScenePlanner.plan(new SynthConfig(l, 11, 8, 8, 64, 64))) {
+        if (!l.egocentric()) {
+          assertTrue(v.distractors.isEmpty(), v.name);
+          continue;
+        }
+        assertEquals(v.objects.size(), v.distractors.size(), "one look-alike per target in " + v.name);
+        for (int k = 0; k < v.objects.size(); k++) {
+          SceneObject target = v.objects.get(k);
+          SceneObject d = v.distractors.get(k);
+          assertEquals(target.colour, d.colour);
+          assertNotEquals(target.shape, d.shape);
+          assertNull(d.expression);
+          double f = (double) d.area() / (v.height * v.width);
+          assertTrue(f >= 0.005 && f <= 0.03, "distractor area fraction " + f);
+          int absentWithLookAlike = 0;
+          for (int t = 0; t < v.frameCount(); t++) {
+            assertTrue(d.visible[t], "look-alikes stay in view");
+            if (!target.visible[t]) {
+              absentWithLookAlike++;
+            }
+            // the rendered frame holds the look-alike's pixels, the target's mask does not
+            int dx = d.x[t] + d.side / 2;
+            int dy = d.y[t] + d.side - 1;
+            assertEquals(d.colour.rgb(), v.render(t).getRGB(dx, dy) & 0xFFFFFF, v.name + " frame " + t);
+            Mask m = v.mask(k, t);
+            assertTrue(m == null || !m.get(dy, dx));
+          }
+          if (k == 0) {
+            assertTrue(absentWithLookAlike > 0, "the first target leaves while its look-alike stays");
           }
         }
       }
