@@ -170,7 +170,8 @@ class SyntheticDatasetsTest {
           SceneObject target = v.objects.get(k);
           SceneObject d = v.distractors.get(k);
           assertEquals(target.colour, d.colour);
-          assertNotEquals(target.shape, d.shape);
+          assertEquals(Shape.BAR, d.shape);
+          assertTrue(Shape.TARGETS.contains(target.shape));
           assertNull(d.expression);
           double f = (double) d.area() / (v.height * v.width);
           assertTrue(f >= 0.005 && f <= 0.03, "distractor area fraction " + f);
@@ -182,7 +183,7 @@ class SyntheticDatasetsTest {
             }
             // the rendered frame holds the look-alike's pixels, the target's mask does not
             int dx = d.x[t] + d.side / 2;
-            int dy = d.y[t] + d.side - 1;
+            int dy = d.y[t] + d.side / 2;
             assertEquals(d.colour.rgb(), v.render(t).getRGB(dx, dy) & 0xFFFFFF, v.name + " frame " + t);
             Mask m = v.mask(k, t);
             assertTrue(m == null || !m.get(dy, dx));
