@@ -196,6 +196,54 @@ class SyntheticDatasetsTest {
     }
   }
 
+  /**
+   * The domain gap in one check, independent of any model: painting the pixels of the named colour
+   * (what a model trained on exocentric clips alone learns) finds every exocentric target exactly,
+   * but in egocentric clips it also paints the look-alike, next to the target and where the
+   * target is absent.
+   */
+  @Test
+  void colourAloneFindsExoTargetsButNotEgoOnes() {
+    for (Layout l : List.of(Layout.EGOMASK_TRAIN, Layout.EGOMASK_BENCH, Layout.REF_YOUTUBE_VOS)) {
+      int present = 0;
+      int absent = 0;
+      double iouSum = 0;
+      int paintedWhereAbsent = 0;
+      for (SynthVideo v : ScenePlanner.plan(new SynthConfig(l, 21, 6, 8, 64, 64))) {
+        for (int t = 0; t < v.frameCount(); t++) {
+          int[] rgb = pixels(v, t);
+          for (int k = 0; k < v.objects.size(); k++) {
+            boolean[] painted = new boolean[rgb.length];
+            int paintedCount = 0;
+            for (int i = 0; i < rgb.length; i++) {
+              painted[i] = (rgb[i] & 0xFFFFFF) == v.objects.get(k).colour.rgb();
+              paintedCount += painted[i] ? 1 : 0;
+            }
+            Mask gold = v.mask(k, t);
+            if (gold == null) {
+              absent++;
+              paintedWhereAbsent += paintedCount > 0 ? 1 : 0;
+            } else {
+              present++;
+              Mask p = new Mask(v.height, v.width, painted);
+              iouSum += (double) gold.intersectionArea(p) / gold.unionArea(p);
+            }
+          }
+        }
+      }
+      double meanIou = iouSum / present;
+      if (l.egocentric()) {
+        assertTrue(meanIou < 0.6, l + ": colour alone also paints the look-alike, IoU " + meanIou);
+        assertTrue(absent > 0 && paintedWhereAbsent == absent,
+            l + ": the look-alike is painted in every absent frame (" + paintedWhereAbsent + " of "
+                + absent + ")");
+      } else {
+        assertEquals(1.0, meanIou, 1e-12, l + ": colour alone finds exocentric targets exactly");
+        assertEquals(0, absent);
+      }
+    }
+  }
+
   @Test
   void egoMaskBenchRoundTrip() throws IOException {
     SynthConfig cfg = new SynthConfig(Layout.EGOMASK_BENCH, 21, 6, 5, 64, 64);
