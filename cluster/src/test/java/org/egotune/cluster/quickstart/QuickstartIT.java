@@ -20,7 +20,9 @@ class QuickstartIT {
   @Test
   void generatesPreparesTrainsEvaluatesAndExports() throws Exception {
     Path out = tmp.resolve("qs");
-    Quickstart.Report r = Quickstart.run(new Quickstart.Options(out, "local[2]", 12, 6, 6, 80, 7L));
+    // 300 steps: with look-alike clutter in egocentric clips (docs/data.md), 80 steps left the model
+    // predicting nothing (IoU_gold_with_pred equal to the untrained model's)
+    Quickstart.Report r = Quickstart.run(new Quickstart.Options(out, "local[2]", 12, 6, 6, 300, 7L));
 
     assertTrue(r.lastLoss() < 0.6 * r.firstLoss(),
         "training loss must fall: " + r.firstLoss() + " -> " + r.lastLoss());
@@ -30,10 +32,10 @@ class QuickstartIT {
         "trained IoU_gold_with_pred " + after.iouGoldWithPred() + " must beat untrained " + before.iouGoldWithPred());
     assertTrue(after.iouGold() > before.iouGold(), "IoU_gold must improve");
 
-    // Exact 80/20: 80 steps x 2 workers x batch 4 = 640 samples.
-    assertEquals(640L, r.samplesSeen());
-    assertEquals(512L, r.realisedCounts().get("egomask-train"));
-    assertEquals(128L, r.realisedCounts().get("ref-youtube-vos"));
+    // Exact 80/20: 300 steps x 2 workers x batch 4 = 2,400 samples.
+    assertEquals(2400L, r.samplesSeen());
+    assertEquals(1920L, r.realisedCounts().get("egomask-train"));
+    assertEquals(480L, r.realisedCounts().get("ref-youtube-vos"));
 
     Path export = Path.of(r.export().replaceFirst("^file:", ""));
     assertTrue(Files.size(export.resolve("model.fb")) > 10_000, "model.fb is written");
@@ -42,7 +44,7 @@ class QuickstartIT {
         st.tensors().size(), "every parameter is exported by name");
     JsonNode card = new ObjectMapper().readTree(export.resolve("card.json").toFile());
     assertEquals(0.8, card.path("data").path("egomask-train").path("realisedShare").asDouble(), 1e-12);
-    assertEquals(80, card.path("steps").asInt());
+    assertEquals(300, card.path("steps").asInt());
     assertEquals(after.iouGoldWithPred(),
         card.path("metrics").path("full").path("IoU_gold_with_pred").asDouble(), 1e-9);
     assertTrue(Files.exists(Path.of(r.checkpoint().replaceFirst("^file:", "")).resolve("meta.json")));

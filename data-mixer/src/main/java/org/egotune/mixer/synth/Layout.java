@@ -22,7 +22,10 @@ public enum Layout {
     return id;
   }
 
-  /** Egocentric layouts get small, intermittently visible targets and a moving camera. */
+  /**
+   * Egocentric layouts get small, intermittently visible targets, look-alike clutter and a moving
+   * camera.
+   */
   boolean egocentric() {
     return this == EGOMASK_TRAIN || this == EGOMASK_BENCH;
   }

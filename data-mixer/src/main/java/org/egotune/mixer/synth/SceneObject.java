@@ -3,8 +3,9 @@ package org.egotune.mixer.synth;
 import org.egotune.mixer.mask.Mask;
 
 /**
- * One synthetic target: its look, its expression and where it is drawn in each frame. The mask of a
- * frame is exactly the pixels drawn for it (objects never overlap and stay inside the frame).
+ * One synthetic object: its look, its expression and where it is drawn in each frame. The mask of a
+ * frame is exactly the pixels drawn for it (objects never overlap and stay inside the frame). A
+ * distractor is an object without an expression.
  */
 final class SceneObject {
   final String objId;
@@ -18,6 +19,7 @@ final class SceneObject {
   final boolean[] visible;
   /** Bench only: absent frames left out of the annotation dict entirely (else written as null). */
   final boolean[] omitted;
+  /** What refers to it; null for a distractor. */
   final String expression;
 
   SceneObject(

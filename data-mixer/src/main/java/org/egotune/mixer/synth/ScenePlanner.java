@@ -147,14 +147,14 @@ final class ScenePlanner {
 
     List<Colour> colours = pickColours(rnd);
     int count = colours.size();
-    List<int[]> boxes = new ArrayList<>(); // world x, y, side of placed objects
+    List<int[]> boxes = new ArrayList<>(); // world x, y, width, height of placed objects
     List<SceneObject> objects = new ArrayList<>();
     for (int k = 0; k < count; k++) {
-      Shape shape = Shape.values()[rnd.nextInt(Shape.values().length)];
+      Shape shape = Shape.TARGETS.get(rnd.nextInt(Shape.TARGETS.size()));
       double target = h * w * (EGO_AREA_MIN + rnd.nextDouble() * (EGO_AREA_MAX - EGO_AREA_MIN));
       int side = shape.sideForArea(target, Math.min(h, w) / 3);
       // static in the world and inside [margin, size - margin - side]: in frame whatever the camera
-      int[] box = place(rnd, boxes, side, margin, w - margin - side, margin, h - margin - side);
+      int[] box = place(rnd, boxes, side, side, margin, w - margin - side, margin, h - margin - side);
       if (box == null) {
         if (objects.size() >= 2) {
           break; // two targets are enough; a third just did not fit
@@ -185,7 +185,56 @@ final class ScenePlanner {
           ys[start] + side / 2.0, h, w);
       objects.add(new SceneObject(objId, colours.get(k), shape, side, xs, ys, visible, omitted, text));
     }
-    return new SynthVideo(name, dir, split, frames, h, w, margin, camX, camY, world, objects);
+    List<SceneObject> distractors = new ArrayList<>();
+    for (SceneObject target : objects) {
+      SceneObject d = distractor(rnd, target, boxes, h, w, margin, camX, camY);
+      if (d != null) {
+        distractors.add(d);
+      }
+    }
+    return new SynthVideo(name, dir, split, frames, h, w, margin, camX, camY, world, objects,
+        distractors);
+  }
+
+  /**
+   * An unreferred object of the target's colour, as small as a target but a thin bar (no
+   * expression ever names a bar), fixed in the world and in view in every frame; null when the
+   * frame has no room left. Egocentric scenes are cluttered with things of the target's colour
+   * (the red handle next to the red cup), and they stay in view while the target is out of it:
+   * the colour alone no longer finds the target, and a frame holding the target's colour may
+   * still not hold it. The bar's outline tells it from a target even at a low resolution. Not
+   * annotated, as the release annotates referred objects only.
+   */
+  private static SceneObject distractor(
+      SplittableRandom rnd, SceneObject target, List<int[]> boxes, int h, int w, int margin,
+      int[] camX, int[] camY) {
+    Shape shape = Shape.BAR;
+    double area = h * w * (EGO_AREA_MIN + rnd.nextDouble() * (EGO_AREA_MAX - EGO_AREA_MIN));
+    int side = shape.sideForArea(area, Math.min(h, w) / 3);
+    // the footprint box is square but only its band of rows is drawn: place the band
+    boolean[] f = shape.footprint(side);
+    int top = 0;
+    while (!f[top * side]) {
+      top++;
+    }
+    int rows = Shape.area(f) / side;
+    int[] band = place(rnd, boxes, side, rows, margin, w - margin - side, margin + top,
+        h - margin - side + top);
+    if (band == null) {
+      return null;
+    }
+    boxes.add(band);
+    int n = camX.length;
+    int[] xs = new int[n];
+    int[] ys = new int[n];
+    boolean[] visible = new boolean[n];
+    for (int t = 0; t < n; t++) {
+      xs[t] = band[0] - camX[t];
+      ys[t] = band[1] - top - camY[t];
+      visible[t] = true;
+    }
+    return new SceneObject("distractor-" + target.objId, target.colour, shape, side, xs, ys,
+        visible, new boolean[n], null);
   }
 
   private static SynthVideo exoVideo(
@@ -206,7 +255,7 @@ final class ScenePlanner {
     List<SceneObject> objects = new ArrayList<>();
     for (int k = 0; k < colours.size(); k++) {
       int[] cell = cells.get(k);
-      Shape shape = Shape.values()[rnd.nextInt(Shape.values().length)];
+      Shape shape = Shape.TARGETS.get(rnd.nextInt(Shape.TARGETS.size()));
       double target = h * w * (EXO_AREA_MIN + rnd.nextDouble() * (EXO_AREA_MAX - EXO_AREA_MIN));
       int maxSide = Math.min(cell[2], cell[3]) - 3; // keep at least 3 px of slow drift
       int side = shape.sideForArea(target, maxSide);
@@ -231,7 +280,8 @@ final class ScenePlanner {
       objects.add(new SceneObject(objId, colours.get(k), shape, side, xs, ys, visible,
           new boolean[n], text));
     }
-    return new SynthVideo(name, dir, null, frames, h, w, 0, new int[n], new int[n], world, objects);
+    return new SynthVideo(name, dir, null, frames, h, w, 0, new int[n], new int[n], world, objects,
+        List.of());
   }
 
   /** 2 cells: halves along the longer axis; 3: one half plus the other half cut in two. */
@@ -271,9 +321,12 @@ final class ScenePlanner {
     return out;
   }
 
-  /** A box at least 2 px away from every placed box, or null after a bounded number of tries. */
-  private static int[] place(
-      SplittableRandom rnd, List<int[]> placed, int side, int minX, int maxX, int minY, int maxY) {
+  /**
+   * A {@code bw x bh} box (x, y, bw, bh) with its top-left corner in the given ranges, at least 2 px
+   * away from every placed box, or null after a bounded number of tries.
+   */
+  private static int[] place(SplittableRandom rnd, List<int[]> placed, int bw, int bh, int minX,
+      int maxX, int minY, int maxY) {
     if (maxX < minX || maxY < minY) {
       return null;
     }
@@ -283,14 +336,14 @@ final class ScenePlanner {
       boolean free = true;
       for (int[] b : placed) {
         int gap = 2;
-        if (x < b[0] + b[2] + gap && b[0] < x + side + gap && y < b[1] + b[2] + gap
-            && b[1] < y + side + gap) {
+        if (x < b[0] + b[2] + gap && b[0] < x + bw + gap && y < b[1] + b[3] + gap
+            && b[1] < y + bh + gap) {
           free = false;
           break;
         }
       }
       if (free) {
-        return new int[] {x, y, side};
+        return new int[] {x, y, bw, bh};
       }
     }
     return null;

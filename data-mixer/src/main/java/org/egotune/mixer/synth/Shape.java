@@ -1,10 +1,17 @@
 package org.egotune.mixer.synth;
 
+import java.util.List;
+
 /** The shapes a synthetic object can have, each rasterised into an s x s footprint. */
 enum Shape {
   SQUARE("square"),
   CIRCLE("circle"),
-  TRIANGLE("triangle");
+  TRIANGLE("triangle"),
+  /** A horizontal band a quarter of the box high: egocentric clutter only, never a target. */
+  BAR("bar");
+
+  /** What an expression can name. */
+  static final List<Shape> TARGETS = List.of(SQUARE, CIRCLE, TRIANGLE);
 
   private final String word;
 
@@ -31,6 +38,7 @@ enum Shape {
               case CIRCLE -> (px - c) * (px - c) + (py - c) * (py - c) <= c * c;
                 // apex at the top centre, base along the bottom row
               case TRIANGLE -> Math.abs(px - c) <= (py / s) * c;
+              case BAR -> Math.abs(py - c) <= Math.max(1, s / 4) / 2.0;
             };
       }
     }

@@ -24,11 +24,15 @@ final class SynthVideo {
   final int[] camY;
   /** World background, (height + 2 margin) x (width + 2 margin), packed RGB. */
   final int[] world;
+  /** The referred objects, one expression each (and the annotated ones). */
   final List<SceneObject> objects;
+  /** Drawn but never referred to nor annotated: look-alikes of the targets (egocentric only). */
+  final List<SceneObject> distractors;
 
   SynthVideo(
       String name, String dir, String split, List<String> frameNames, int height, int width,
-      int margin, int[] camX, int[] camY, int[] world, List<SceneObject> objects) {
+      int margin, int[] camX, int[] camY, int[] world, List<SceneObject> objects,
+      List<SceneObject> distractors) {
     this.name = name;
     this.dir = dir;
     this.split = split;
@@ -40,6 +44,7 @@ final class SynthVideo {
     this.camY = camY;
     this.world = world;
     this.objects = List.copyOf(objects);
+    this.distractors = List.copyOf(distractors);
   }
 
   int frameCount() {
@@ -57,7 +62,7 @@ final class SynthVideo {
         img.setRGB(x, y, world[wy * ww + wx]);
       }
     }
-    for (SceneObject o : objects) {
+    for (SceneObject o : drawn()) {
       if (!o.visible[t]) {
         continue;
       }
@@ -71,6 +76,13 @@ final class SynthVideo {
       }
     }
     return img;
+  }
+
+  /** Everything drawn: the referred objects, then the distractors. */
+  List<SceneObject> drawn() {
+    List<SceneObject> all = new java.util.ArrayList<>(objects);
+    all.addAll(distractors);
+    return all;
   }
 
   /** Ground truth of object {@code obj} in frame {@code t}; null when absent. */

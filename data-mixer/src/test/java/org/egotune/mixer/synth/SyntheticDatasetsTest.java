@@ -141,17 +141,105 @@ class SyntheticDatasetsTest {
           assertTrue(colours.add(o.colour.name()), "distinct colours in " + v.name);
           assertTrue(o.expression.startsWith("the " + o.colour.name() + " " + o.shape.word()));
         }
+        List<SceneObject> drawn = v.drawn();
         for (int t = 0; t < v.frameCount(); t++) {
-          for (int a = 0; a < v.objects.size(); a++) {
-            for (int b = a + 1; b < v.objects.size(); b++) {
-              Mask ma = v.mask(a, t);
-              Mask mb = v.mask(b, t);
+          for (int a = 0; a < drawn.size(); a++) {
+            for (int b = a + 1; b < drawn.size(); b++) {
+              Mask ma = drawn.get(a).mask(t, v.height, v.width);
+              Mask mb = drawn.get(b).mask(t, v.height, v.width);
               if (ma != null && mb != null) {
                 assertEquals(0, ma.intersectionArea(mb), v.name + " frame " + t);
               }
             }
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void egoTargetsHaveLookAlikesInViewAndExoTargetsNone() {
+    for (Layout l : Layout.values()) {
+      for (SynthVideo v : ScenePlanner.plan(new SynthConfig(l, 11, 8, 8, 64, 64))) {
+        if (!l.egocentric()) {
+          assertTrue(v.distractors.isEmpty(), v.name);
+          continue;
+        }
+        assertEquals(v.objects.size(), v.distractors.size(), "one look-alike per target in " + v.name);
+        for (int k = 0; k < v.objects.size(); k++) {
+          SceneObject target = v.objects.get(k);
+          SceneObject d = v.distractors.get(k);
+          assertEquals(target.colour, d.colour);
+          assertEquals(Shape.BAR, d.shape);
+          assertTrue(Shape.TARGETS.contains(target.shape));
+          assertNull(d.expression);
+          double f = (double) d.area() / (v.height * v.width);
+          assertTrue(f >= 0.005 && f <= 0.03, "distractor area fraction " + f);
+          int absentWithLookAlike = 0;
+          for (int t = 0; t < v.frameCount(); t++) {
+            assertTrue(d.visible[t], "look-alikes stay in view");
+            if (!target.visible[t]) {
+              absentWithLookAlike++;
+            }
+            // the rendered frame holds the look-alike's pixels, the target's mask does not
+            int dx = d.x[t] + d.side / 2;
+            int dy = d.y[t] + d.side / 2;
+            assertEquals(d.colour.rgb(), v.render(t).getRGB(dx, dy) & 0xFFFFFF, v.name + " frame " + t);
+            Mask m = v.mask(k, t);
+            assertTrue(m == null || !m.get(dy, dx));
+          }
+          if (k == 0) {
+            assertTrue(absentWithLookAlike > 0, "the first target leaves while its look-alike stays");
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The domain gap in one check, independent of any model: painting the pixels of the named colour
+   * (what a model trained on exocentric clips alone learns) finds every exocentric target exactly,
+   * but in egocentric clips it also paints the look-alike, next to the target and where the
+   * target is absent.
+   */
+  @Test
+  void colourAloneFindsExoTargetsButNotEgoOnes() {
+    for (Layout l : List.of(Layout.EGOMASK_TRAIN, Layout.EGOMASK_BENCH, Layout.REF_YOUTUBE_VOS)) {
+      int present = 0;
+      int absent = 0;
+      double iouSum = 0;
+      int paintedWhereAbsent = 0;
+      for (SynthVideo v : ScenePlanner.plan(new SynthConfig(l, 21, 6, 8, 64, 64))) {
+        for (int t = 0; t < v.frameCount(); t++) {
+          int[] rgb = pixels(v, t);
+          for (int k = 0; k < v.objects.size(); k++) {
+            boolean[] painted = new boolean[rgb.length];
+            int paintedCount = 0;
+            for (int i = 0; i < rgb.length; i++) {
+              painted[i] = (rgb[i] & 0xFFFFFF) == v.objects.get(k).colour.rgb();
+              paintedCount += painted[i] ? 1 : 0;
+            }
+            Mask gold = v.mask(k, t);
+            if (gold == null) {
+              absent++;
+              paintedWhereAbsent += paintedCount > 0 ? 1 : 0;
+            } else {
+              present++;
+              Mask p = new Mask(v.height, v.width, painted);
+              iouSum += (double) gold.intersectionArea(p) / gold.unionArea(p);
+            }
+          }
+        }
+      }
+      double meanIou = iouSum / present;
+      if (l.egocentric()) {
+        assertTrue(meanIou < 0.6, l + ": colour alone also paints the look-alike, IoU " + meanIou);
+        assertTrue(absent > 0 && paintedWhereAbsent == absent,
+            l + ": the look-alike is painted in every absent frame (" + paintedWhereAbsent + " of "
+                + absent + ")");
+      } else {
+        assertEquals(1.0, meanIou, 1e-12, l + ": colour alone finds exocentric targets exactly");
+        assertEquals(0, absent);
       }
     }
   }
