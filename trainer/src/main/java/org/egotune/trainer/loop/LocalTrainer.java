@@ -32,7 +32,7 @@ public final class LocalTrainer {
         .updater(adamW(config))
         // applyLR=true makes the decay decoupled and scaled by the learning rate: AdamW.
         .weightDecay(config.weightDecay(), true)
-        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
+        .dataSetFeatureMapping(model.inputNames())
         .dataSetLabelMapping(SegLoss.MASK_LABEL, SegLoss.PRESENCE_LABEL)
         .build();
     model.sameDiff().setTrainingConfig(tc);
@@ -64,8 +64,7 @@ public final class LocalTrainer {
    */
   public void step(Batch batch) {
     MultiDataSet mds = new MultiDataSet(
-        new INDArray[] {batch.frames(), batch.tokens()},
-        new INDArray[] {batch.mask(), batch.presence()});
+        inputsInOrder(batch), new INDArray[] {batch.mask(), batch.presence()});
     model.sameDiff().fit(mds);
   }
 
@@ -90,13 +89,20 @@ public final class LocalTrainer {
 
   /** The loss on {@code batch} without training. */
   public double loss(Batch batch) {
-    return model.sameDiff().output(
-        java.util.Map.of(
-            SegModel.FRAMES, batch.frames(),
-            SegModel.TOKENS, batch.tokens(),
-            SegLoss.MASK_LABEL, batch.mask(),
-            SegLoss.PRESENCE_LABEL, batch.presence()),
-        SegLoss.LOSS).get(SegLoss.LOSS).getDouble(0);
+    inputsInOrder(batch);
+    java.util.Map<String, INDArray> feed = new java.util.HashMap<>(batch.inputs());
+    feed.put(SegLoss.MASK_LABEL, batch.mask());
+    feed.put(SegLoss.PRESENCE_LABEL, batch.presence());
+    return model.sameDiff().output(feed, SegLoss.LOSS).get(SegLoss.LOSS).getDouble(0);
+  }
+
+  /** The batch's inputs in the model's input order; a batch made for another preset is refused. */
+  private INDArray[] inputsInOrder(Batch batch) {
+    if (!batch.inputs().keySet().equals(model.inputs().keySet())) {
+      throw new IllegalArgumentException("batch has inputs " + batch.inputs().keySet() + ", model "
+          + model.config().preset() + " takes " + model.inputs().keySet());
+    }
+    return model.inputNames().stream().map(batch.inputs()::get).toArray(INDArray[]::new);
   }
 
   public float[] params() {

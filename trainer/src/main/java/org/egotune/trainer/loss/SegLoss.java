@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * numerically stable form {@code max(x,0) - x*y + log(1 + exp(-|x|))}.
  */
 public final class SegLoss {
-  /** Placeholder for the soft mask target {@code [N, 1, S, S]} in [0, 1]. */
+  /** Placeholder for the soft mask target {@code [N, 1, M, M]} in [0, 1], M the model's mask size. */
   public static final String MASK_LABEL = "mask_label";
   /** Placeholder for the presence target {@code [N, 1]} in {0, 1}. */
   public static final String PRESENCE_LABEL = "presence_label";
@@ -24,7 +24,7 @@ public final class SegLoss {
   /** Adds label placeholders and the loss to the model's graph; returns the loss variable. */
   public static SDVariable attach(SegModel model, TrainConfig cfg) {
     SameDiff sd = model.sameDiff();
-    int s = model.config().imageSize();
+    int s = model.config().maskSize();
     SDVariable maskLogits = sd.getVariable(SegModel.MASK_LOGITS);
     SDVariable presenceLogit = sd.getVariable(SegModel.PRESENCE_LOGIT);
     SDVariable maskY = sd.placeHolder(MASK_LABEL, DataType.FLOAT, -1, 1, s, s);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,9 @@ class LocalTrainerTest {
       tokens[i * MODEL.vocab() + 3] = 1f;
     }
     return new Batch(
-        Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
-        Nd4j.create(tokens, new long[] {n, MODEL.vocab()}, 'c'),
+        java.util.Map.of(
+            SegModel.FRAMES, Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
+            SegModel.TOKENS, Nd4j.create(tokens, new long[] {n, MODEL.vocab()}, 'c')),
         Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
         Nd4j.create(presence, new long[] {n, 1}, 'c'),
         n);
