@@ -58,7 +58,7 @@ public record ModelConfig(String preset, int imageSize, int vocab, int channels,
 
   /** The embedded default: the {@code tiny} preset at 32x32, sized to train on 2 CPU cores. */
   public static ModelConfig defaults() {
-    return new ModelConfig(TINY, 32, 256, 24, 7L);
+    return new ModelConfig(TINY, 32, 256, 32, 7L);
   }
 
   /** The default configuration of preset {@code name} with initialisation seed {@code seed}. */
@@ -81,7 +81,7 @@ public record ModelConfig(String preset, int imageSize, int vocab, int channels,
       case SAM2_SMALL -> Sam2DecoderConfig.small();
       case SAM2_FULL -> Sam2DecoderConfig.full();
       default -> new Sam2DecoderConfig(
-          channels, 2, 2, 2 * channels, 2, imageSize / 4, 4, channels, channels, channels);
+          channels, 2, 2, 2 * channels, 2, imageSize / 4, 2, channels, channels, channels);
     };
   }
 
