@@ -68,6 +68,55 @@ class LocalTrainerTest {
     assertEquals(40, t.iteration());
   }
 
+  /**
+   * The SAM2 preset learns on features: the target is where channel 0 of s0 is high, which the
+   * decoder's high-resolution path can pick up.
+   */
+  @Test
+  void sam2SmallLossFallsOnFeatures() {
+    ModelConfig small = ModelConfig.preset(ModelConfig.SAM2_SMALL, 1L);
+    int n = 4;
+    SplittableRandom rng = new SplittableRandom(3);
+    java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> in = new java.util.LinkedHashMap<>();
+    SegModel.inputShapes(small).forEach((name, shape) -> {
+      long[] s = shape.clone();
+      s[0] = n;
+      float[] v = new float[(int) (n * org.egotune.trainer.data.FeatureSource.rowSize(shape))];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (rng.nextDouble() - 0.5);
+      }
+      in.put(name, Nd4j.create(v, s, 'c'));
+    });
+    int m = small.maskSize();
+    float[] s0 = in.get(org.egotune.model.sam2.Sam2Decoder.HIGH_RES_S0).data().asFloat();
+    float[] mask = new float[n * m * m];
+    float[] presence = new float[n];
+    for (int i = 0; i < n; i++) {
+      presence[i] = i < 3 ? 1 : 0;
+      for (int y = 8 + 4 * i; y < 30 + 4 * i && presence[i] == 1; y++) {
+        for (int x = 10; x < 34; x++) {
+          s0[i * 4 * m * m + y * m + x] = 2f;
+          mask[i * m * m + y * m + x] = 1f;
+        }
+      }
+    }
+    in.put(org.egotune.model.sam2.Sam2Decoder.HIGH_RES_S0, Nd4j.create(s0, new long[] {n, 4, m, m}, 'c'));
+    Batch b = new Batch(in, Nd4j.create(mask, new long[] {n, 1, m, m}, 'c'),
+        Nd4j.create(presence, new long[] {n, 1}, 'c'), n);
+    // A higher rate than the tiny preset's: few steps, since each one costs about a second.
+    LocalTrainer t = new LocalTrainer(small,
+        new TrainConfig(42L, 40, 4, 1, 1e-2, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5));
+    double before = t.loss(b);
+    for (int i = 0; i < 8; i++) {
+      t.step(b);
+    }
+    double after = t.loss(b);
+    assertTrue(after < 0.8 * before, "loss should fall: before " + before + " after " + after);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> t.step(squares(1, 2)));
+    assertTrue(e.getMessage().contains("seg_hidden_state"), e.getMessage());
+  }
+
   @Test
   void stateTransferContinuesBitForBit() {
     LocalTrainer a = new LocalTrainer(MODEL, TRAIN);
