@@ -107,7 +107,7 @@ public final class Exporter {
         CheckpointStore.write(fs, new Path(tmp, "model.fb"), modelBytes);
       }
       if (formats.contains(Format.SAFETENSORS)) {
-        CheckpointStore.write(fs, new Path(tmp, "model.safetensors"), safetensors(model, mc, c.step()));
+        CheckpointStore.write(fs, new Path(tmp, "model.safetensors"), safetensors(model, c.step()));
       }
       if (formats.contains(Format.CARD)) {
         CheckpointStore.write(fs, new Path(tmp, "card.json"), JSON.writeValueAsBytes(card));
@@ -139,7 +139,7 @@ public final class Exporter {
    * The network by export name in a safetensors file's bytes: Sa2VA's state-dict keys for the SAM2
    * presets (parameters, the positional-encoding buffer, conv_s0/conv_s1), see SegModel#stateDict.
    */
-  private static byte[] safetensors(SegModel model, ModelConfig mc, int step) throws IOException {
+  private static byte[] safetensors(SegModel model, int step) throws IOException {
     java.nio.file.Path local = java.nio.file.Files.createTempFile("egotune-export", ".safetensors");
     try {
       model.saveSafetensors(local, Map.of("egotune.step", String.valueOf(step), "egotune.version", Version.get()));
