@@ -58,7 +58,7 @@ public record ModelConfig(String preset, int imageSize, int vocab, int channels,
 
   /** The embedded default: the {@code tiny} preset at 32x32, sized to train on 2 CPU cores. */
   public static ModelConfig defaults() {
-    return new ModelConfig(TINY, 32, 256, 64, 7L);
+    return new ModelConfig(TINY, 32, 256, 32, 7L);
   }
 
   /** The default configuration of preset {@code name} with initialisation seed {@code seed}. */
