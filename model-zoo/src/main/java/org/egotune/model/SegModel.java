@@ -1,24 +1,32 @@
 package org.egotune.model;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.egotune.model.io.Safetensors;
 import org.egotune.model.params.ParamTable;
+import org.egotune.model.sam2.Sam2Decoder;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A built segmentation network: its SameDiff graph, the names of its inputs and outputs, and its
- * parameter table. Frames and an encoded expression go in; per-frame mask logits and a presence
- * logit come out.
- *
- * <p>Inputs: {@value #FRAMES} {@code [N, 3, S, S]} (pixels scaled to [-1, 1]) and {@value #TOKENS}
- * {@code [N, vocab]}. Outputs: {@value #MASK_LOGITS} {@code [N, 1, S, S]} and {@value
- * #PRESENCE_LOGIT} {@code [N, 1]}. Not thread-safe: one instance per training thread.
+ * A built segmentation network of any preset: its SameDiff graph, its named inputs (in a fixed
+ * order, see {@link #inputs()}), its two outputs and its parameter table. Every preset ends in the
+ * SAM2 decoder design: {@value #MASK_LOGITS} {@code [N, 1, M, M]} is SAM2's selected mask at the
+ * decoder's output size {@code M = config().maskSize()}, {@value #PRESENCE_LOGIT} {@code [N, 1]} is
+ * its object-score head. Not thread-safe: one instance per training thread.
  */
 public final class SegModel {
+  /** tiny input: frames {@code [N, 3, S, S]}, pixels scaled to [-1, 1]. */
   public static final String FRAMES = "frames";
+  /** tiny input: hashed expression tokens {@code [N, vocab]}. */
   public static final String TOKENS = "tokens";
-  public static final String MASK_LOGITS = "mask_logits";
+  public static final String MASK_LOGITS = Sam2Decoder.MASK_LOGITS;
   public static final String PRESENCE_LOGIT = "presence_logit";
 
   static {
@@ -28,19 +36,27 @@ public final class SegModel {
   private final ModelConfig config;
   private final SameDiff sd;
   private final ParamTable params;
+  private final Map<String, long[]> inputs;
+  /** The feature-input presets' decoder (for Sa2VA state dicts with conv_s0/s1); null for tiny. */
+  private final Sam2Decoder decoder;
 
-  SegModel(ModelConfig config, SameDiff sd) {
+  private SegModel(ModelConfig config, SameDiff sd, Sam2Decoder decoder) {
     this.config = Objects.requireNonNull(config, "config");
     this.sd = Objects.requireNonNull(sd, "sd");
     this.params = ParamTable.of(sd);
+    this.decoder = decoder;
+    this.inputs = Collections.unmodifiableMap(inputShapes(config));
   }
 
   /** Builds a freshly initialised network for {@code config}. */
   public static SegModel build(ModelConfig config) {
-    return switch (config.preset()) {
-      case "tiny" -> new SegModel(config, TinySegNet.build(config));
-      default -> throw new IllegalArgumentException("unknown preset " + config.preset());
-    };
+    if (!config.usesFeatures()) {
+      return new SegModel(config, TinySegNet.build(config), null);
+    }
+    Sam2Decoder d = Sam2Decoder.build(config.decoderConfig(), config.initSeed());
+    SameDiff sd = d.sameDiff();
+    sd.identity(PRESENCE_LOGIT, sd.getVariable(Sam2Decoder.OBJECT_SCORE_LOGITS));
+    return new SegModel(config, sd, d);
   }
 
   /** Builds the network for {@code config} and sets its parameters from a flat vector. */
@@ -50,23 +66,34 @@ public final class SegModel {
     return m;
   }
 
+  /**
+   * Input names and shapes ({@code -1} = batch) in the order the model takes them: tiny
+   * {@value #FRAMES}, {@value #TOKENS}; the SAM2 presets the image embedding, the high-resolution
+   * maps s0 and s1 and the [SEG] hidden state ({@link Sam2Decoder}'s placeholder names).
+   */
+  public static Map<String, long[]> inputShapes(ModelConfig config) {
+    Map<String, long[]> in = new LinkedHashMap<>();
+    if (!config.usesFeatures()) {
+      int s = config.imageSize();
+      in.put(FRAMES, new long[] {-1, 3, s, s});
+      in.put(TOKENS, new long[] {-1, config.vocab()});
+      return in;
+    }
+    var dc = config.decoderConfig();
+    int c = dc.width();
+    int g = dc.gridSize();
+    in.put(Sam2Decoder.IMAGE_EMBEDDINGS, new long[] {-1, c, g, g});
+    in.put(Sam2Decoder.HIGH_RES_S0, new long[] {-1, c / 8, 4 * g, 4 * g});
+    in.put(Sam2Decoder.HIGH_RES_S1, new long[] {-1, c / 4, 2 * g, 2 * g});
+    in.put(Sam2Decoder.SEG_HIDDEN, new long[] {-1, dc.promptInDim()});
+    return in;
+  }
+
   /** The network in DL4J's SameDiff format (FlatBuffers), without optimizer state. */
   public byte[] toModelFile() {
     java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
     sd.save(bos, false);
     return bos.toByteArray();
-  }
-
-  /** Wraps a graph loaded from a model file; its variables must match the preset's table. */
-  public static SegModel wrap(ModelConfig config, SameDiff sd) {
-    SegModel fresh = build(config);
-    SegModel loaded = new SegModel(config, sd);
-    if (fresh.params.size() != loaded.params.size()) {
-      throw new IllegalArgumentException(
-          "model file has " + loaded.params.size() + " parameters, preset " + config.preset()
-              + " expects " + fresh.params.size());
-    }
-    return loaded;
   }
 
   public ModelConfig config() {
@@ -82,10 +109,87 @@ public final class SegModel {
     return params;
   }
 
-  /** Runs the network forward: returns {mask logits [N,1,S,S], presence logits [N,1]}. */
-  public INDArray[] predict(INDArray frames, INDArray tokens) {
-    Map<String, INDArray> out =
-        sd.output(Map.of(FRAMES, frames, TOKENS, tokens), MASK_LOGITS, PRESENCE_LOGIT);
+  /** Input names to shapes, in input order (see {@link #inputShapes}). */
+  public Map<String, long[]> inputs() {
+    return inputs;
+  }
+
+  /** Input names in input order. */
+  public List<String> inputNames() {
+    return List.copyOf(inputs.keySet());
+  }
+
+  /**
+   * Runs the network forward on named inputs; returns {mask logits [N,1,M,M], presence logits
+   * [N,1]}. A missing or unexpected input name fails naming both lists.
+   */
+  public INDArray[] predict(Map<String, INDArray> in) {
+    if (!in.keySet().equals(inputs.keySet())) {
+      throw new IllegalArgumentException("preset " + config.preset() + " takes inputs "
+          + inputs.keySet() + ", got " + in.keySet());
+    }
+    Map<String, INDArray> out = sd.output(in, MASK_LOGITS, PRESENCE_LOGIT);
     return new INDArray[] {out.get(MASK_LOGITS), out.get(PRESENCE_LOGIT)};
+  }
+
+  /**
+   * Every tensor of the network by its export name, as live arrays: for the SAM2 presets Sa2VA's
+   * state-dict keys (parameters, the positional-encoding buffer, conv_s0/conv_s1); for tiny its
+   * parameters (decoder under Sa2VA's keys, backbone and expression encoder under
+   * {@code egotune.tiny.}) and the positional-encoding buffer.
+   */
+  public Map<String, INDArray> stateDict() {
+    if (decoder != null) {
+      return decoder.stateDict();
+    }
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (ParamTable.Entry e : params.entries()) {
+      out.put(e.name(), sd.getVariable(e.name()).getArr());
+    }
+    SDVariable pe = sd.getVariable(Sam2Decoder.positionalEncodingKey());
+    out.put(pe.name(), pe.getArr());
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Loads tensors by export name (see {@link #stateDict()}); for the SAM2 presets this is Sa2VA's
+   * state dict, unknown keys skipped unless {@code strict}. A missing name or a shape mismatch fails
+   * listing every difference.
+   */
+  public void loadStateDict(Map<String, INDArray> tensors, boolean strict) {
+    if (decoder != null) {
+      decoder.loadStateDict(tensors, strict);
+      return;
+    }
+    Map<String, INDArray> own = stateDict();
+    StringBuilder diff = new StringBuilder();
+    for (Map.Entry<String, INDArray> e : own.entrySet()) {
+      INDArray src = tensors.get(e.getKey());
+      if (src == null) {
+        diff.append("\n  missing: ").append(e.getKey());
+      } else if (!java.util.Arrays.equals(src.shape(), e.getValue().shape())) {
+        diff.append("\n  shape differs: ").append(e.getKey()).append(' ')
+            .append(java.util.Arrays.toString(src.shape())).append(" (expected ")
+            .append(java.util.Arrays.toString(e.getValue().shape())).append(')');
+      }
+    }
+    if (strict) {
+      tensors.keySet().stream().filter(k -> !own.containsKey(k)).sorted()
+          .forEach(k -> diff.append("\n  unknown: ").append(k));
+    }
+    if (diff.length() > 0) {
+      throw new IllegalArgumentException("state dict does not match preset " + config.preset() + ":" + diff);
+    }
+    own.forEach((k, v) -> v.assign(tensors.get(k).castTo(v.dataType())));
+  }
+
+  /** Writes {@link #stateDict()} as F32 safetensors with {@code metadata}. */
+  public void saveSafetensors(Path file, Map<String, String> metadata) throws IOException {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", "pt");
+    meta.put("egotune.preset", config.preset());
+    meta.put("egotune.model", config.toString());
+    meta.putAll(metadata);
+    Safetensors.write(file, stateDict(), meta);
   }
 }

@@ -1,6 +1,8 @@
 package org.egotune.model;
 
 import java.util.SplittableRandom;
+import org.egotune.model.sam2.Sam2Decoder;
+import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,13 +11,22 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The {@code tiny} preset: a small conv backbone whose mid-level features are modulated by the
- * expression (FiLM: per-channel scale and shift computed from the hashed tokens), a U-Net-style
- * skip to full resolution for the mask head, and a pooled presence head. Small enough to train on
- * two CPU cores in a few minutes, yet it has to read the expression: the generated clips hold
- * several objects and only the text says which one is the target.
+ * The {@code tiny} preset: a small trainable conv backbone on raw frames that produces what SAM2's
+ * image encoder would (the image embedding at grid g = S/4 and the two high-resolution maps s0 at
+ * S and s1 at S/2, already at the decoder's widths C/8 and C/4), and a hashed-token expression
+ * encoder that produces the "[SEG] hidden state", feeding the SAM2 decoder design
+ * ({@link Sam2Decoder#attach}) at width {@code channels}. Small enough to train on two CPU cores in
+ * a few minutes, yet it has to read the expression: the generated clips hold several objects and
+ * only the text says which one is the target, and the text reaches the image only through the
+ * decoder's two-way attention, as the [SEG] token does in Sa2VA.
+ *
+ * <p>Backbone and text weights are named {@code egotune.tiny.*} (SameDiff's conv layout
+ * [kH, kW, in, out], dense [in, out]); the decoder's carry Sa2VA's keys.
  */
 final class TinySegNet {
+  /** Name prefix of the weights that have no Sa2VA counterpart. */
+  static final String PREFIX = "egotune.tiny.";
+
   private TinySegNet() {}
 
   static SameDiff build(ModelConfig cfg) {
@@ -23,32 +34,31 @@ final class TinySegNet {
     // Initial weights come from a private seeded stream, not ND4J's global RNG, so that two tasks
     // building networks concurrently get the same values as one process building them alone.
     SplittableRandom rng = new SplittableRandom(cfg.initSeed());
-    int c = cfg.channels();
-    // The full-resolution layers are the expensive ones (ND4J's conv2d backward dominates a step),
-    // so they stay narrow: c/3 channels.
-    int c1 = Math.max(4, c / 3);
-    SDVariable frames = sd.placeHolder(SegModel.FRAMES, DataType.FLOAT, -1, 3, cfg.imageSize(), cfg.imageSize());
+    Sam2DecoderConfig dc = cfg.decoderConfig();
+    int c = dc.width();
+    int s = cfg.imageSize();
+    // Full-resolution convolutions dominate a CPU step, so the first level stays narrow.
+    int c0 = Math.max(8, c / 2);
+    SDVariable frames = sd.placeHolder(SegModel.FRAMES, DataType.FLOAT, -1, 3, s, s);
     SDVariable tokens = sd.placeHolder(SegModel.TOKENS, DataType.FLOAT, -1, cfg.vocab());
 
-    SDVariable f1 = relu(sd, conv(sd, rng, "conv1", frames, 3, c1, 1));
-    SDVariable f2 = relu(sd, conv(sd, rng, "conv2", f1, c1, c, 2));
-    SDVariable f3 = relu(sd, conv(sd, rng, "conv3", f2, c, c, 1));
+    String b = PREFIX + "backbone.";
+    SDVariable f0 = relu(sd, conv(sd, rng, b + "conv0", frames, 3, c0, 3, 1)); // S
+    SDVariable f1 = relu(sd, conv(sd, rng, b + "conv1", f0, c0, c, 3, 2)); // S/2
+    SDVariable f2 = relu(sd, conv(sd, rng, b + "conv2", f1, c, c, 3, 2)); // S/4 = g
+    SDVariable f3 = relu(sd, conv(sd, rng, b + "conv3", f2, c, c, 3, 1));
+    // Linear 1x1 projections, like SAM2's neck and its conv_s0 / conv_s1.
+    SDVariable image = conv(sd, rng, b + "neck", f3, c, c, 1, 1);
+    SDVariable s0 = conv(sd, rng, b + "conv_s0", f0, c0, c / 8, 1, 1);
+    SDVariable s1 = conv(sd, rng, b + "conv_s1", f1, c, c / 4, 1, 1);
 
-    SDVariable t = relu(sd, dense(sd, rng, "text1", tokens, cfg.vocab(), c));
-    SDVariable gamma = dense(sd, rng, "film_gamma", t, c, c).reshape(-1, c, 1, 1);
-    SDVariable beta = dense(sd, rng, "film_beta", t, c, c).reshape(-1, c, 1, 1);
-    SDVariable film = relu(sd, f3.mul(gamma.add(1.0)).add(beta));
+    String t = PREFIX + "text.";
+    SDVariable h = relu(sd, dense(sd, rng, t + "fc1", tokens, cfg.vocab(), dc.promptInDim()));
+    SDVariable seg = dense(sd, rng, t + "fc2", h, dc.promptInDim(), dc.promptInDim());
 
-    SDVariable f4 = relu(sd, conv(sd, rng, "conv4", film, c, c, 1));
-    SDVariable up = sd.cnn().upsampling2d(f4, 2, 2, true);
-    SDVariable cat = sd.concat(1, up, f1);
-    SDVariable f5 = relu(sd, conv(sd, rng, "conv5", cat, c + c1, c1, 1));
-    SDVariable maskW = weight(sd, rng, "mask_head_w", 1, 1, c1, 1);
-    SDVariable maskB = sd.var("mask_head_b", Nd4j.zeros(DataType.FLOAT, 1));
-    sd.cnn().conv2d(SegModel.MASK_LOGITS, f5, maskW, maskB, convConfig(1, 1));
-
-    SDVariable pooled = sd.concat(1, f4.max(2, 3), f4.mean(2, 3));
-    dense(sd, rng, "presence_head", pooled, 2 * c, 1).rename(SegModel.PRESENCE_LOGIT);
+    // A stream of its own for the decoder, so backbone changes never move the decoder's weights.
+    Sam2Decoder.attach(sd, dc, cfg.initSeed() ^ 0x7E6A_D0C0_DE5E_ED00L, image, s0, s1, seg);
+    sd.identity(SegModel.PRESENCE_LOGIT, sd.getVariable(Sam2Decoder.OBJECT_SCORE_LOGITS));
     return sd;
   }
 
@@ -56,11 +66,11 @@ final class TinySegNet {
     return sd.nn().relu(x, 0.0);
   }
 
-  private static SDVariable conv(
-      SameDiff sd, SplittableRandom rng, String name, SDVariable in, int cin, int cout, int stride) {
-    SDVariable w = weight(sd, rng, name + "_w", 3, 3, cin, cout);
-    SDVariable b = sd.var(name + "_b", Nd4j.zeros(DataType.FLOAT, cout));
-    return sd.cnn().conv2d(in, w, b, convConfig(3, stride));
+  private static SDVariable conv(SameDiff sd, SplittableRandom rng, String name, SDVariable in,
+      int cin, int cout, int k, int stride) {
+    SDVariable w = weight(sd, rng, name + ".weight", k, k, cin, cout);
+    SDVariable b = sd.var(name + ".bias", Nd4j.zeros(DataType.FLOAT, cout));
+    return sd.cnn().conv2d(in, w, b, convConfig(k, stride));
   }
 
   private static Conv2DConfig convConfig(int k, int stride) {
@@ -84,8 +94,8 @@ final class TinySegNet {
   private static SDVariable dense(
       SameDiff sd, SplittableRandom rng, String name, SDVariable in, int nin, int nout) {
     double std = Math.sqrt(2.0 / nin);
-    SDVariable w = sd.var(name + "_w", Nd4j.create(gaussian(rng, nin * nout, std), new long[] {nin, nout}, 'c'));
-    SDVariable b = sd.var(name + "_b", Nd4j.zeros(DataType.FLOAT, 1, nout));
+    SDVariable w = sd.var(name + ".weight", Nd4j.create(gaussian(rng, nin * nout, std), new long[] {nin, nout}, 'c'));
+    SDVariable b = sd.var(name + ".bias", Nd4j.zeros(DataType.FLOAT, 1, nout));
     return in.mmul(w).add(b);
   }
 

@@ -19,7 +19,7 @@ class SegModelTest {
     SegModel m = SegModel.build(SMALL);
     INDArray frames = Nd4j.rand(DataType.FLOAT, 5, 3, 16, 16);
     INDArray tokens = Nd4j.zeros(DataType.FLOAT, 5, 64);
-    INDArray[] out = m.predict(frames, tokens);
+    INDArray[] out = m.predict(java.util.Map.of(SegModel.FRAMES, frames, SegModel.TOKENS, tokens));
     assertArrayEquals(new long[] {5, 1, 16, 16}, out[0].shape());
     assertArrayEquals(new long[] {5, 1}, out[1].shape());
   }
@@ -41,9 +41,9 @@ class SegModelTest {
     INDArray t1 = Nd4j.zeros(DataType.FLOAT, 1, 64);
     INDArray t2 = t1.dup();
     t2.putScalar(0, 5, 1f);
-    INDArray a = m.predict(frames, t1)[0];
-    INDArray b = m.predict(frames, t2)[0];
-    assertTrue(a.sub(b).norm2Number().doubleValue() > 1e-6, "FiLM must condition the mask on text");
+    INDArray a = m.predict(java.util.Map.of(SegModel.FRAMES, frames, SegModel.TOKENS, t1))[0];
+    INDArray b = m.predict(java.util.Map.of(SegModel.FRAMES, frames, SegModel.TOKENS, t2))[0];
+    assertTrue(a.sub(b).norm2Number().doubleValue() > 1e-6, "the [SEG] state must condition the mask");
   }
 
   @Test
@@ -67,5 +67,7 @@ class SegModelTest {
     assertTrue(e.getMessage().contains("model.imageSize"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig("huge", 32, 64, 8, 1));
     assertTrue(e.getMessage().contains("model.preset"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig("tiny", 32, 64, 12, 1));
+    assertTrue(e.getMessage().contains("model.channels"), e.getMessage());
   }
 }

@@ -5,17 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.egotune.cluster.train.RoundBenchmark;
 import org.egotune.model.Backend;
 import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
 import org.egotune.model.bench.DecoderBenchmark;
 import org.egotune.model.bench.TorchReference;
 import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
+import org.egotune.trainer.data.FeatureSource;
 import org.egotune.trainer.loop.LocalTrainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,22 +63,37 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "step", mixinStandardHelpOptions = true,
-      description = "Times LocalTrainer.step of the default model on fixed random batches.")
+      description = "Times LocalTrainer.step of a preset (default tiny) on fixed random batches.")
   static final class Step implements Callable<Integer> {
     @Mixin Repeats r;
+
+    @Option(names = "--preset", defaultValue = "tiny", description = "Model preset (default ${DEFAULT-VALUE}; see 'egotune models').")
+    String preset;
+
+    @Option(names = "--batch", defaultValue = "0", description = "Frames per batch (default: train.batchSize x train.framesPerSample).")
+    int batchFrames;
 
     @Override
     public Integer call() {
       r.validate();
+      if (batchFrames < 0) {
+        throw new IllegalArgumentException("bench step: --batch must be >= 0, found " + batchFrames);
+      }
       printBackend();
-      ModelConfig mc = ModelConfig.defaults();
+      ModelConfig mc = ModelConfig.preset(preset, 7L);
       TrainConfig tc = TrainConfig.defaults();
-      double[] sorted = stepMillis(mc, tc, r);
+      int frames = batchFrames > 0 ? batchFrames : tc.batchSize() * tc.framesPerSample();
+      Batch[] batches = new Batch[4];
+      for (int i = 0; i < batches.length; i++) {
+        batches[i] = randomFrames(mc, frames, Math.max(1, frames / tc.framesPerSample()), i);
+      }
+      LocalTrainer t = new LocalTrainer(mc, tc);
+      double[] sorted = stepMillis(t, batches, r);
       double median = sorted[sorted.length / 2];
-      System.out.printf("model %s %dx%d, batch %d frames; %d repeats x %d steps%n", mc.preset(),
-          mc.imageSize(), mc.imageSize(), tc.batchSize() * tc.framesPerSample(), r.repeats, r.steps);
-      System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f samples/s at the median)%n",
-          median, sorted[0], sorted[sorted.length - 1], tc.batchSize() * 1000 / median);
+      System.out.printf("model %s (%d parameters, mask %dx%d), batch %d frames; %d repeats x %d steps%n",
+          mc.preset(), t.model().params().size(), mc.maskSize(), mc.maskSize(), frames, r.repeats, r.steps);
+      System.out.printf("ms/step: median %.1f  min %.1f  max %.1f  (%.1f frames/s at the median)%n",
+          median, sorted[0], sorted[sorted.length - 1], frames * 1000 / median);
       return 0;
     }
   }
@@ -300,13 +320,16 @@ final class BenchCommand implements Runnable {
         System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
   }
 
-  /** Milliseconds per training step, one value per repeat, sorted ascending. */
+  /** Milliseconds per training step of the default model, one value per repeat, sorted ascending. */
   static double[] stepMillis(ModelConfig mc, TrainConfig tc, Repeats r) {
-    LocalTrainer t = new LocalTrainer(mc, tc);
     Batch[] batches = new Batch[4];
     for (int i = 0; i < batches.length; i++) {
       batches[i] = randomBatch(mc, tc.batchSize(), tc.framesPerSample(), i);
     }
+    return stepMillis(new LocalTrainer(mc, tc), batches, r);
+  }
+
+  private static double[] stepMillis(LocalTrainer t, Batch[] batches, Repeats r) {
     for (int i = 0; i < r.warmup; i++) {
       t.step(batches[i % batches.length]);
     }
@@ -330,28 +353,44 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  /** {@code samples} samples of {@code frames} random frames each; every other frame present. */
+  /** {@code samples} samples of {@code framesPerSample} random frames each. */
   static Batch randomBatch(ModelConfig mc, int samples, int framesPerSample, long seed) {
-    int n = samples * framesPerSample;
+    return randomFrames(mc, samples * framesPerSample, samples, seed);
+  }
+
+  /**
+   * {@code n} frames of random values for every input of the preset (tokens one-hot), every other
+   * frame with a target in its first sixteenth, counted as {@code samples} samples.
+   */
+  static Batch randomFrames(ModelConfig mc, int n, int samples, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    int s = mc.imageSize();
-    float[] frames = new float[n * 3 * s * s];
-    float[] mask = new float[n * s * s];
-    float[] tokens = new float[n * mc.vocab()];
-    float[] presence = new float[n];
-    for (int i = 0; i < frames.length; i++) {
-      frames[i] = (float) (rng.nextDouble() * 2 - 1);
+    Map<String, INDArray> inputs = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : SegModel.inputShapes(mc).entrySet()) {
+      long[] shape = e.getValue().clone();
+      shape[0] = n;
+      int row = (int) FeatureSource.rowSize(shape);
+      float[] v = new float[n * row];
+      for (int i = 0; i < n; i++) {
+        if (SegModel.TOKENS.equals(e.getKey())) {
+          v[i * row + rng.nextInt(row)] = 1;
+        } else {
+          for (int j = 0; j < row; j++) {
+            v[i * row + j] = (float) (rng.nextDouble() * 2 - 1);
+          }
+        }
+      }
+      inputs.put(e.getKey(), Nd4j.create(v, shape, 'c'));
     }
+    int s = mc.maskSize();
+    float[] mask = new float[n * s * s];
+    float[] presence = new float[n];
     for (int i = 0; i < n; i++) {
       presence[i] = i % 2;
-      tokens[i * mc.vocab() + rng.nextInt(mc.vocab())] = 1;
       for (int p = 0; p < s * s / 16; p++) {
         mask[i * s * s + p] = presence[i];
       }
     }
-    return new Batch(Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
-        Nd4j.create(tokens, new long[] {n, mc.vocab()}, 'c'),
-        Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
+    return new Batch(inputs, Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
         Nd4j.create(presence, new long[] {n, 1}, 'c'), samples);
   }
 }

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvaluateCommand.class,
       ExportCommand.class,
+      ModelsCommand.class,
+      GenerateFeaturesCommand.class,
       SweepCommand.class,
       BenchCommand.class
     })

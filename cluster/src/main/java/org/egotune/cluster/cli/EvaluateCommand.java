@@ -15,6 +15,7 @@ import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.EgoMaskPredictions;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.trainer.eval.Evaluator;
+import org.egotune.trainer.features.FeatureStore;
 import org.egotune.trainer.metrics.MetricTable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -48,6 +49,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--write-predictions", paramLabel = "ROOT", description = "With --checkpoint: also write its predictions in EgoMask's layout under ROOT.")
   Path writePredictions;
 
+  @Option(names = "--features", paramLabel = "DIR", description = "For a SAM2-preset checkpoint: the benchmark's feature shards (DIR/<source>/index.json); default BENCHMARK/features.")
+  Path features;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON: splits.<split>.{J, F, J&F, IoU_all, IoU_gold, IoU_gold_with_pred, T_precision, T_recall, T_f1, T_accuracy}.")
   Path json;
 
@@ -65,7 +69,10 @@ final class EvaluateCommand implements Callable<Integer> {
       table = Evaluator.score(records, r -> EgoMaskPredictions.read(source.predictions, r));
     } else {
       List<ClipRecord> records = EgoMaskBenchReader.read(benchmark, split);
-      table = CheckpointEvaluation.evaluate(new Configuration(), source.checkpoint, records, writePredictions);
+      String featureRoot = features != null ? features.toString()
+          : FeatureStore.rootOf(benchmark.toString()).toString();
+      table = CheckpointEvaluation.evaluate(new Configuration(), source.checkpoint, records, writePredictions,
+          featureRoot);
       if (writePredictions != null) {
         System.out.println("predictions written under " + writePredictions.toAbsolutePath());
       }

@@ -6,17 +6,29 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.egotune.cluster.eval.CheckpointEvaluation;
 import org.egotune.cluster.export.Exporter;
+import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code egotune export}: a checkpoint as a DL4J model file plus a JSON model card. */
+/**
+ * {@code egotune export}: a checkpoint as a DL4J model file, safetensors by export name (Sa2VA's keys
+ * for the SAM2 presets) and a JSON model card; or a preset's freshly initialised weights.
+ */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Export a checkpoint: model.fb (DL4J SameDiff format), model.safetensors and card.json, each read back and checked.")
+    description = "Export a checkpoint: model.fb (DL4J SameDiff format), model.safetensors (Sa2VA names for the SAM2 presets)"
+        + " and card.json, each read back and checked; or, with --preset, a preset's initial weights as one safetensors file.")
 final class ExportCommand implements Callable<Integer> {
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A checkpoint directory or checkpoint root (its latest is used).")
+  @Option(names = "--checkpoint", paramLabel = "DIR", description = "A checkpoint directory or checkpoint root (its latest is used).")
   String checkpoint;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Export directory (any Hadoop URI).")
+  @Option(names = "--preset", paramLabel = "NAME", description = "Instead of a checkpoint: a preset's freshly initialised weights (see 'egotune models').")
+  String preset;
+
+  @Option(names = "--seed", defaultValue = "7", description = "With --preset: initialisation seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR|FILE", description = "Export directory (any Hadoop URI); with --preset the safetensors file.")
   String out;
 
   @Option(names = "--overwrite", description = "Replace an existing export directory.")
@@ -27,7 +39,13 @@ final class ExportCommand implements Callable<Integer> {
   java.util.List<String> format;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if ((checkpoint == null) == (preset == null)) {
+      throw new IllegalArgumentException("export: give exactly one of --checkpoint DIR and --preset NAME");
+    }
+    if (preset != null) {
+      return exportPreset();
+    }
     Configuration conf = new Configuration();
     Path ckpt = CheckpointEvaluation.resolve(conf, checkpoint);
     java.util.Set<Exporter.Format> formats = java.util.EnumSet.allOf(Exporter.Format.class);
@@ -43,6 +61,28 @@ final class ExportCommand implements Callable<Integer> {
     }
     Path dir = Exporter.export(conf, ckpt, new Path(out), Map.of(), overwrite, formats);
     System.out.println("exported " + ckpt + " -> " + dir);
+    return 0;
+  }
+
+  private int exportPreset() throws java.io.IOException {
+    if (format != null && !format.stream().map(String::trim).allMatch("safetensors"::equalsIgnoreCase)) {
+      throw new IllegalArgumentException("export --preset writes --format safetensors only, found " + format);
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(out);
+    if (java.nio.file.Files.exists(file) && !overwrite) {
+      throw new IllegalStateException(file + " already exists; pass --overwrite to replace it");
+    }
+    SegModel m = SegModel.build(ModelConfig.preset(preset, seed));
+    java.nio.file.Path tmp = file.toAbsolutePath().resolveSibling("_tmp." + file.getFileName());
+    m.saveSafetensors(tmp, Map.of("egotune.seed", String.valueOf(seed), "egotune.version", Version.get()));
+    java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    int n = org.egotune.model.io.Safetensors.read(file).tensors().size();
+    if (n != m.stateDict().size()) {
+      throw new IllegalStateException(file + " reads back with " + n + " tensors, expected " + m.stateDict().size());
+    }
+    System.out.printf("exported preset %s (seed %d): %d tensors, %,d trainable parameters -> %s%n", preset, seed, n,
+        m.params().size(), file);
     return 0;
   }
 }

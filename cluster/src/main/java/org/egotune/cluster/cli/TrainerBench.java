@@ -42,7 +42,7 @@ final class TrainerBench {
     MultiDataSet[] plainData = new MultiDataSet[batches.length];
     for (int i = 0; i < batches.length; i++) {
       batches[i] = BenchCommand.randomBatch(mc, tc.batchSize(), tc.framesPerSample(), i);
-      plainData[i] = LocalTrainer.plainFitData(batches[i]);
+      plainData[i] = LocalTrainer.plainFitData(mc, batches[i]);
     }
     for (int i = 0; i < warmup; i++) {
       ours.step(batches[i % batches.length]);

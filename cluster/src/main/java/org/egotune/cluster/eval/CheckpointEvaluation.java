@@ -15,6 +15,7 @@ import org.egotune.trainer.checkpoint.CheckpointData;
 import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.eval.Evaluator;
+import org.egotune.trainer.features.FeatureStore;
 import org.egotune.trainer.metrics.MetricTable;
 
 /** Loads a checkpoint's model and scores it on benchmark records. */
@@ -47,6 +48,15 @@ public final class CheckpointEvaluation {
   /** As above; also writes the predictions in EgoMask's layout under {@code writePredictions}. */
   public static Map<String, MetricTable.Summary> evaluate(
       Configuration conf, String dirOrRoot, List<ClipRecord> records, java.nio.file.Path writePredictions) {
+    return evaluate(conf, dirOrRoot, records, writePredictions, null);
+  }
+
+  /**
+   * As above, for any preset: a feature preset reads the benchmark's features from
+   * {@code featuresRoot} ({@code <benchmark>/features}, see docs/models.md); tiny ignores it.
+   */
+  public static Map<String, MetricTable.Summary> evaluate(Configuration conf, String dirOrRoot,
+      List<ClipRecord> records, java.nio.file.Path writePredictions, String featuresRoot) {
     Path ckpt = resolve(conf, dirOrRoot);
     CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
     try {
@@ -58,7 +68,9 @@ public final class CheckpointEvaluation {
       }
       TrainConfig tc = JSON.treeToValue(train, TrainConfig.class);
       SegModel model = SegModel.withParams(mc, c.params());
-      return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold())
+      FeatureStore features = mc.usesFeatures() && featuresRoot != null
+          ? new FeatureStore(conf, new Path(featuresRoot), mc, 8) : null;
+      return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold(), features)
           .evaluate(model, records, writePredictions);
     } catch (IOException e) {
       throw new IllegalStateException(ckpt + "/meta.json: config does not describe a model: " + e.getMessage(), e);

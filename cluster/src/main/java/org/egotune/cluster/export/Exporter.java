@@ -44,7 +44,7 @@ public final class Exporter {
   public enum Format {
     /** {@code model.fb}: the network in DL4J's SameDiff format. */
     DL4J,
-    /** {@code model.safetensors}: the parameters by name (the model zoo's parameter table), float32. */
+    /** {@code model.safetensors}: every tensor by export name (Sa2VA's keys for the SAM2 presets), float32. */
     SAFETENSORS,
     /** {@code card.json}: the model card. */
     CARD
@@ -107,7 +107,7 @@ public final class Exporter {
         CheckpointStore.write(fs, new Path(tmp, "model.fb"), modelBytes);
       }
       if (formats.contains(Format.SAFETENSORS)) {
-        CheckpointStore.write(fs, new Path(tmp, "model.safetensors"), safetensors(model, mc, c.step()));
+        CheckpointStore.write(fs, new Path(tmp, "model.safetensors"), safetensors(model, c.step()));
       }
       if (formats.contains(Format.CARD)) {
         CheckpointStore.write(fs, new Path(tmp, "card.json"), JSON.writeValueAsBytes(card));
@@ -135,17 +135,14 @@ public final class Exporter {
     }
   }
 
-  /** The parameters by parameter-table name, in a safetensors file's bytes. */
-  private static byte[] safetensors(SegModel model, ModelConfig mc, int step) throws IOException {
-    Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new java.util.LinkedHashMap<>();
-    for (ParamTable.Entry e : model.params().entries()) {
-      tensors.put(e.name(), model.sameDiff().getVariable(e.name()).getArr());
-    }
+  /**
+   * The network by export name in a safetensors file's bytes: Sa2VA's state-dict keys for the SAM2
+   * presets (parameters, the positional-encoding buffer, conv_s0/conv_s1), see SegModel#stateDict.
+   */
+  private static byte[] safetensors(SegModel model, int step) throws IOException {
     java.nio.file.Path local = java.nio.file.Files.createTempFile("egotune-export", ".safetensors");
     try {
-      org.egotune.model.io.Safetensors.write(local, tensors,
-          Map.of("egotune.preset", mc.preset(), "egotune.step", String.valueOf(step),
-              "egotune.version", Version.get()));
+      model.saveSafetensors(local, Map.of("egotune.step", String.valueOf(step), "egotune.version", Version.get()));
       return java.nio.file.Files.readAllBytes(local);
     } finally {
       java.nio.file.Files.deleteIfExists(local);

@@ -25,6 +25,7 @@ import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;
 import org.egotune.model.SegModel;
 import org.egotune.trainer.eval.Evaluator;
+import org.egotune.trainer.features.FeatureStore;
 import org.egotune.trainer.metrics.MetricTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,8 @@ public final class Quickstart {
 
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<ClipRecord> benchRecords = EgoMaskBenchReader.read(bench, "full");
-        Evaluator evaluator = new Evaluator(conf, cfg.train().maskThreshold(), cfg.train().presenceThreshold());
+        Evaluator evaluator = new Evaluator(conf, cfg.train().maskThreshold(), cfg.train().presenceThreshold(),
+            cfg.model().usesFeatures() ? new FeatureStore(conf, FeatureStore.rootOf(bench.toString()), cfg.model(), 8) : null);
         LOG.info("[3/6] scoring the untrained model on {} benchmark expressions", benchRecords.size());
         Map<String, MetricTable.Summary> before = evaluator.evaluate(SegModel.build(cfg.model()), benchRecords);
 
@@ -112,7 +114,8 @@ public final class Quickstart {
 
         LOG.info("[5/6] scoring the trained model");
         Map<String, MetricTable.Summary> after =
-            CheckpointEvaluation.evaluate(conf, t.lastCheckpoint().toString(), benchRecords);
+            CheckpointEvaluation.evaluate(conf, t.lastCheckpoint().toString(), benchRecords, null,
+                FeatureStore.rootOf(bench.toString()).toString());
 
         LOG.info("[6/6] exporting");
         org.apache.hadoop.fs.Path export = Exporter.export(conf, t.lastCheckpoint(),

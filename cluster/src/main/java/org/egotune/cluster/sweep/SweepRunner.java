@@ -27,6 +27,7 @@ import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.RefYoutubeVosReader;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.trainer.checkpoint.CheckpointStore;
+import org.egotune.trainer.features.FeatureStore;
 import org.egotune.trainer.metrics.MetricTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,10 +141,14 @@ public final class SweepRunner {
     LOG.info("sweep: share {} seed {}: training{} with mix {}", share, seed, resume ? " (resuming)" : "", mix);
     DistributedTrainer.Outcome o = new DistributedTrainer(job, conf).run(spark, resume);
     Map<String, Map<String, Object>> ego = new LinkedHashMap<>();
-    CheckpointEvaluation.evaluate(conf, ckpt, bench).forEach((k, v) -> ego.put(k, v.toJson()));
+    // Feature presets score on the benchmark's features (<benchmark>/features) and on the exo
+    // records' (<shards>/features); tiny ignores them.
+    CheckpointEvaluation.evaluate(conf, ckpt, bench, null,
+        FeatureStore.rootOf(base.data().benchmark()).toString()).forEach((k, v) -> ego.put(k, v.toJson()));
     Map<String, Object> exoMetrics = Map.of();
     if (!exo.isEmpty()) {
-      Map<String, MetricTable.Summary> t = CheckpointEvaluation.evaluate(conf, ckpt, exo);
+      Map<String, MetricTable.Summary> t = CheckpointEvaluation.evaluate(conf, ckpt, exo, null,
+          FeatureStore.rootOf(base.data().shards()).toString());
       exoMetrics = t.values().iterator().next().toJson();
     }
     PointResult r = new PointResult(share, seed, mix, o.realisedCounts(), o.samplesSeen(), ego,

@@ -27,6 +27,7 @@ import org.egotune.model.ModelConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.egotune.trainer.data.BatchMaker;
+import org.egotune.trainer.features.FeatureStore;
 import org.egotune.trainer.loop.LocalTrainer;
 
 /**
@@ -191,9 +192,13 @@ final class WorkerTask implements java.io.Serializable {
         ms.add(new MixSource(s.name(), s.size(), s.weight()));
       }
       this.mixer = new RatioMixer(ms, t.train.seed());
-      this.batches = new BatchMaker(t.model, t.train.framesPerSample(), t.train.seed());
       this.sources = t.sources;
       this.conf = t.hadoopConf.value().toConfiguration();
+      // Feature presets read <shards>/features/<source>/ beside the dataset shards <shards>/<source>/.
+      FeatureStore features = !t.model.usesFeatures() || t.sources.isEmpty() ? null
+          : new FeatureStore(conf, FeatureStore.rootOf(new Path(t.sources.get(0).dir()).getParent().toString()),
+              t.model, 8);
+      this.batches = new BatchMaker(t.model, t.train.framesPerSample(), t.train.seed(), features);
     }
 
     ShardedDataset dataset(int source) {

@@ -58,7 +58,8 @@ class EgoTuneCliTest {
   void topLevelHelpListsEverySubcommand() {
     Run r = run("--help");
     assertEquals(0, r.code(), "egotune --help exits 0\n" + r.describe());
-    for (String sub : List.of("quickstart", "generate", "prepare", "train", "evaluate", "export")) {
+    for (String sub : List.of("quickstart", "generate", "prepare", "train", "evaluate", "export", "models",
+        "generate-features")) {
       assertTrue(r.out().contains(sub), "egotune --help must list '" + sub + "' on stdout\n" + r.describe());
     }
     assertTrue(r.out().contains("Usage"), "egotune --help prints a usage line\n" + r.describe());
@@ -73,7 +74,8 @@ class EgoTuneCliTest {
         "train", List.of("--config", "--master", "--workers", "--steps", "--mix", "--shards",
             "--checkpoint-dir", "--resume", "--print-config"),
         "evaluate", List.of("--benchmark", "--split", "--checkpoint", "--json"),
-        "export", List.of("--checkpoint", "--out", "--overwrite"));
+        "export", List.of("--checkpoint", "--preset", "--seed", "--out", "--overwrite"),
+        "generate-features", List.of("--data", "--benchmark", "--preset", "--seed", "--overwrite"));
     for (Map.Entry<String, List<String>> e : keyOptions.entrySet()) {
       Run r = run(e.getKey(), "--help");
       assertEquals(0, r.code(), "egotune " + e.getKey() + " --help exits 0\n" + r.describe());
@@ -84,6 +86,36 @@ class EgoTuneCliTest {
             "egotune " + e.getKey() + " --help must mention " + opt + "\n" + r.describe());
       }
     }
+  }
+
+  @Test
+  void modelsListsEveryPresetWithParametersAndInputs() {
+    Run r = run("models");
+    assertEquals(0, r.code(), r.describe());
+    for (String text : List.of("tiny:", "sam2-decoder-small:", "sam2-decoder:", "8,911,845",
+        "image_embeddings   [N, 256, 64, 64]", "seg_hidden_state   [N, 2048]", "frames             [N, 3, 32, 32]",
+        "mask_logits        [N, 1, 256, 256]")) {
+      assertContains(r, text, "egotune models");
+    }
+  }
+
+  @Test
+  void exportPresetWritesSa2vaNamedSafetensors() throws Exception {
+    Path f = tmp.resolve("small.safetensors");
+    Run r = run("export", "--preset", "sam2-decoder-small", "--seed", "3", "--format", "safetensors", "--out", f.toString());
+    assertEquals(0, r.code(), r.describe());
+    var tensors = org.egotune.model.io.Safetensors.read(f).tensors();
+    assertTrue(tensors.containsKey("grounding_encoder.sam2_model.sam_mask_decoder.conv_s0.weight"), tensors.keySet().toString());
+    assertTrue(tensors.containsKey("text_hidden_fcs.0.weight"));
+    var fresh = org.egotune.model.SegModel.build(org.egotune.model.ModelConfig.preset("sam2-decoder-small", 3L));
+    assertEquals(fresh.stateDict().keySet(), tensors.keySet());
+    assertEquals(fresh.stateDict().get("text_hidden_fcs.0.weight"), tensors.get("text_hidden_fcs.0.weight"));
+    Run again = run("export", "--preset", "sam2-decoder-small", "--out", f.toString());
+    assertEquals(2, again.code(), again.describe());
+    assertContains(again, "--overwrite", "export --preset over an existing file");
+    Run both = run("export", "--preset", "tiny", "--checkpoint", "x", "--out", f.toString());
+    assertEquals(2, both.code(), both.describe());
+    assertContains(both, "exactly one of --checkpoint", "export with --preset and --checkpoint");
   }
 
   @Test

@@ -45,7 +45,7 @@ class SweepIT {
       mix.put("egomask-train", 0.8);
       mix.put("ref-youtube-vos", 0.2);
       JobConfig base = new JobConfig(new DataConfig(shards, mix, tmp.resolve("bench").toString(), "full"),
-          new ModelConfig("tiny", 16, 64, 12, 5L),
+          new ModelConfig("tiny", 16, 64, 16, 5L),
           new TrainConfig(11L, 5, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5),
           new SparkConfig("local[2]", 2, 5, true), new CheckpointConfig(tmp.resolve("unused").toString(), 1, 2));
       String out = tmp.resolve("sweep").toString();

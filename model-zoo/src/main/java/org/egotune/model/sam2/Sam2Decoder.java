@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.egotune.model.io.Safetensors;
 import org.egotune.model.params.ParamTable;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -76,6 +77,23 @@ public final class Sam2Decoder {
     carried.put(Sam2Keys.CONV_S1 + "weight", Sam2Graph.uniform(rng, new long[] {c / 4, c, 1, 1}, bound));
     carried.put(Sam2Keys.CONV_S1 + "bias", Sam2Graph.uniform(rng, new long[] {c / 4}, bound));
     return new Sam2Decoder(config, sd, carried);
+  }
+
+  /**
+   * Adds the decoder to {@code sd} on inputs computed by the rest of that graph (e.g. a trainable
+   * backbone), with the same variable names, Sa2VA keys and initial values as {@link #build}; the
+   * outputs get this class's output names. The positional-encoding buffer is a constant named
+   * {@code ...pe_layer.positional_encoding_gaussian_matrix}; conv_s0/conv_s1 are not created (the
+   * caller's backbone plays their part).
+   */
+  public static void attach(SameDiff sd, Sam2DecoderConfig config, long seed,
+      SDVariable image, SDVariable s0, SDVariable s1, SDVariable seg) {
+    Sam2Graph.build(sd, config, seed, image, s0, s1, seg);
+  }
+
+  /** Key of the positional-encoding buffer (a constant of the graph, not a trainable parameter). */
+  public static String positionalEncodingKey() {
+    return Sam2Keys.PE_GAUSSIAN;
   }
 
   public Sam2DecoderConfig config() {

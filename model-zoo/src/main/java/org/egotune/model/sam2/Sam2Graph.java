@@ -37,16 +37,28 @@ final class Sam2Graph {
   }
 
   static void build(SameDiff sd, Sam2DecoderConfig cfg, long seed) {
-    new Sam2Graph(sd, cfg, seed).build();
-  }
-
-  private void build() {
     int g = cfg.gridSize();
-    int hw = g * g;
+    int c = cfg.width();
     SDVariable image = sd.placeHolder(Sam2Decoder.IMAGE_EMBEDDINGS, DataType.FLOAT, -1, c, g, g);
     SDVariable s0 = sd.placeHolder(Sam2Decoder.HIGH_RES_S0, DataType.FLOAT, -1, c / 8, 4 * g, 4 * g);
     SDVariable s1 = sd.placeHolder(Sam2Decoder.HIGH_RES_S1, DataType.FLOAT, -1, c / 4, 2 * g, 2 * g);
     SDVariable seg = sd.placeHolder(Sam2Decoder.SEG_HIDDEN, DataType.FLOAT, -1, cfg.promptInDim());
+    new Sam2Graph(sd, cfg, seed).build(image, s0, s1, seg);
+  }
+
+  /**
+   * Builds the decoder on inputs another part of the graph computes (a trainable backbone instead of
+   * precomputed features): the same variables, names and initial values as {@link #build}, since the
+   * placeholders take nothing from the random stream.
+   */
+  static void build(SameDiff sd, Sam2DecoderConfig cfg, long seed,
+      SDVariable image, SDVariable s0, SDVariable s1, SDVariable seg) {
+    new Sam2Graph(sd, cfg, seed).build(image, s0, s1, seg);
+  }
+
+  private void build(SDVariable image, SDVariable s0, SDVariable s1, SDVariable seg) {
+    int g = cfg.gridSize();
+    int hw = g * g;
     batchRef = seg;
 
     // Sa2VA's text_hidden_fcs: Linear(H, H), ReLU, Linear(H, C), Dropout(0).

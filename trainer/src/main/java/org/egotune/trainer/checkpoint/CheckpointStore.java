@@ -450,7 +450,8 @@ public final class CheckpointStore {
     return out;
   }
 
-  static String sha256(byte[] bytes) {
+  /** SHA-256 of {@code bytes} as lower-case hex, the checksum every manifest of ours records. */
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

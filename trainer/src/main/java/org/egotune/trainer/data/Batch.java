@@ -1,14 +1,27 @@
 package org.egotune.trainer.data;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One training batch of {@code N = samples x framesPerSample} frames: network inputs and targets.
+ * One training batch of {@code N = samples x framesPerSample} frames: the model's named inputs and
+ * the targets.
  *
- * @param frames {@code [N, 3, S, S]} in [-1, 1]
- * @param tokens {@code [N, vocab]} hashed expression tokens (repeated for every frame of a sample)
- * @param mask {@code [N, 1, S, S]} soft mask target
+ * @param inputs the model's inputs by name, in the model's input order (tiny: frames
+ *     {@code [N, 3, S, S]} and tokens {@code [N, vocab]}; the SAM2 presets: the precomputed features)
+ * @param mask {@code [N, 1, M, M]} soft mask target at the model's mask size
  * @param presence {@code [N, 1]} 1 where the target is present in the frame
  * @param samples number of samples (clip + expression) in the batch
  */
-public record Batch(INDArray frames, INDArray tokens, INDArray mask, INDArray presence, int samples) {}
+public record Batch(Map<String, INDArray> inputs, INDArray mask, INDArray presence, int samples) {
+  public Batch {
+    inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+  }
+
+  /** The inputs in order, as DL4J's MultiDataSet features. */
+  public INDArray[] inputArrays() {
+    return inputs.values().toArray(new INDArray[0]);
+  }
+}

@@ -2,32 +2,51 @@ package org.egotune.trainer.data;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.egotune.mixer.mask.Mask;
 import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.record.Sample;
 import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
 import org.egotune.model.text.HashedTokens;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns samples into a {@link Batch}: draws {@code framesPerSample} frames of each clip (see
- * {@link #pickFrames}), resizes
- * frames and masks to the network's size and encodes the expression. The frames drawn for the
+ * {@link #pickFrames}), builds the preset's inputs (tiny: the frames resized to the network's size
+ * and the hashed expression; the SAM2 presets: the frames' and the expression's precomputed
+ * features from a {@link FeatureSource}) and resizes masks to the model's mask size. The frames drawn for the
  * sample at global position {@code p} depend only on (seed, p), so the batch a sample contributes
  * is the same whichever worker, round or retry trains it.
  */
 public final class BatchMaker {
   private final ModelConfig model;
+  private final Map<String, long[]> inputs;
   private final int framesPerSample;
   private final long seed;
+  private final FeatureSource features;
 
+  /** A batch maker for a preset that reads frames (tiny). */
   public BatchMaker(ModelConfig model, int framesPerSample, long seed) {
+    this(model, framesPerSample, seed, null);
+  }
+
+  /** A batch maker for any preset; {@code features} is required by the feature presets. */
+  public BatchMaker(ModelConfig model, int framesPerSample, long seed, FeatureSource features) {
+    if (model.usesFeatures() && features == null) {
+      throw new IllegalArgumentException("model.preset " + model.preset()
+          + " trains on precomputed features, but no feature shards were given (see docs/models.md)");
+    }
     this.model = model;
+    this.inputs = SegModel.inputShapes(model);
     this.framesPerSample = framesPerSample;
     this.seed = seed;
+    this.features = features;
   }
 
   /** Builds the batch for {@code samples}, which sit at global positions {@code positions}. */
@@ -35,38 +54,55 @@ public final class BatchMaker {
     if (samples.size() != positions.length) {
       throw new IllegalArgumentException(samples.size() + " samples but " + positions.length + " positions");
     }
-    int s = model.imageSize();
+    int ms = model.maskSize();
     int t = framesPerSample;
     int n = samples.size() * t;
-    float[] frames = new float[n * 3 * s * s];
-    float[] tokens = new float[n * model.vocab()];
-    float[] mask = new float[n * s * s];
+    Map<String, float[]> in = new LinkedHashMap<>();
+    inputs.forEach((name, shape) -> in.put(name, new float[Math.toIntExact(n * FeatureSource.rowSize(shape))]));
+    float[] mask = new float[n * ms * ms];
     float[] presence = new float[n];
     int row = 0;
     for (int i = 0; i < samples.size(); i++) {
       Sample sample = samples.get(i);
       ClipRecord r = sample.record();
-      float[] tok = HashedTokens.encode(r.expression(), model.vocab());
+      float[] tok = model.usesFeatures() ? null : HashedTokens.encode(r.expression(), model.vocab());
       for (int f : pickFrames(r, new SplittableRandom(Seeds.mix(seed, Seeds.FRAMES, positions[i])))) {
-        BufferedImage img = FrameTensors.decode(sample.frames().get(f),
-            r.source() + "/" + r.video() + "/" + r.frameNames().get(f));
-        FrameTensors.imageChw(img, s, frames, row * 3 * s * s);
-        System.arraycopy(tok, 0, tokens, row * model.vocab(), tok.length);
+        if (features == null) {
+          int s = model.imageSize();
+          BufferedImage img = FrameTensors.decode(sample.frames().get(f),
+              r.source() + "/" + r.video() + "/" + r.frameNames().get(f));
+          FrameTensors.imageChw(img, s, in.get(SegModel.FRAMES), row * 3 * s * s);
+          System.arraycopy(tok, 0, in.get(SegModel.TOKENS), row * tok.length, tok.length);
+        } else {
+          copyFeatures(r, f, in, row);
+        }
         Rle rle = r.masks().get(f);
         Mask m = rle == null ? null : rle.decode();
         if (m != null && !m.isEmpty()) {
-          FrameTensors.maskSoft(m, s, mask, row * s * s);
+          FrameTensors.maskSoft(m, ms, mask, row * ms * ms);
           presence[row] = 1f;
         }
         row++;
       }
     }
-    return new Batch(
-        Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
-        Nd4j.create(tokens, new long[] {n, model.vocab()}, 'c'),
-        Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
+    Map<String, INDArray> arrays = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : inputs.entrySet()) {
+      long[] shape = e.getValue().clone();
+      shape[0] = n;
+      arrays.put(e.getKey(), Nd4j.create(in.get(e.getKey()), shape, 'c'));
+    }
+    return new Batch(arrays,
+        Nd4j.create(mask, new long[] {n, 1, ms, ms}, 'c'),
         Nd4j.create(presence, new long[] {n, 1}, 'c'),
         samples.size());
+  }
+
+  /** Copies frame {@code f}'s (and the expression's) features into row {@code row} of each input. */
+  private void copyFeatures(ClipRecord r, int f, Map<String, float[]> in, int row) {
+    for (Map.Entry<String, long[]> e : inputs.entrySet()) {
+      float[] v = features.row(e.getKey(), e.getValue(), r, f);
+      System.arraycopy(v, 0, in.get(e.getKey()), row * v.length, v.length);
+    }
   }
 
   /**

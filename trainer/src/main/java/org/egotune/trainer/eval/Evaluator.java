@@ -16,9 +16,11 @@ import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.shard.FrameFiles;
 import org.egotune.model.SegModel;
 import org.egotune.model.text.HashedTokens;
+import org.egotune.trainer.data.FeatureSource;
 import org.egotune.trainer.data.FrameTensors;
 import org.egotune.trainer.metrics.EgoMaskScorer;
 import org.egotune.trainer.metrics.MetricTable;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -37,11 +39,20 @@ public final class Evaluator {
   private final Configuration conf;
   private final double maskThreshold;
   private final double presenceThreshold;
+  private final FeatureSource features;
 
+  /** An evaluator for models that read frames (tiny). */
   public Evaluator(Configuration conf, double maskThreshold, double presenceThreshold) {
+    this(conf, maskThreshold, presenceThreshold, null);
+  }
+
+  /** An evaluator for any preset; the feature presets need the benchmark's {@code features}. */
+  public Evaluator(Configuration conf, double maskThreshold, double presenceThreshold,
+      FeatureSource features) {
     this.conf = conf;
     this.maskThreshold = maskThreshold;
     this.presenceThreshold = presenceThreshold;
+    this.features = features;
   }
 
   /** Where the predicted masks of a record come from: a model, or files another model wrote. */
@@ -112,10 +123,56 @@ public final class Evaluator {
 
   /** Predicted masks of the frames where the model finds the target (as a model would write them). */
   public Map<String, Mask> predict(SegModel model, ClipRecord r) {
-    int s = model.config().imageSize();
     int n = r.frameNames().size();
+    int ms = model.config().maskSize();
+    double presenceCut = Math.log(presenceThreshold / (1 - presenceThreshold));
+    Map<String, Mask> pred = new LinkedHashMap<>();
+    // Frames go through in chunks so that a long clip of the full-size preset stays in memory.
+    for (int from = 0; from < n; from += CHUNK) {
+      int to = Math.min(n, from + CHUNK);
+      INDArray[] out = model.predict(inputs(model, r, from, to));
+      float[] logits = out[0].castTo(DataType.FLOAT).data().asFloat();
+      float[] presence = out[1].castTo(DataType.FLOAT).data().asFloat();
+      for (int i = from; i < to; i++) {
+        if (presence[i - from] <= presenceCut) {
+          continue;
+        }
+        // The decoder's mask, upsampled bilinearly to the frame size as Sa2VA does at inference.
+        Mask m = FrameTensors.upsample(logits, (i - from) * ms * ms, ms, r.height(), r.width(), maskThreshold);
+        if (!m.isEmpty()) {
+          pred.put(r.frameNames().get(i), m);
+        }
+      }
+    }
+    return pred;
+  }
+
+  private static final int CHUNK = 32;
+
+  /** The model's named inputs for frames {@code [from, to)} of {@code r}. */
+  private Map<String, INDArray> inputs(SegModel model, ClipRecord r, int from, int to) {
+    int n = to - from;
+    Map<String, INDArray> in = new LinkedHashMap<>();
+    if (model.config().usesFeatures()) {
+      if (features == null) {
+        throw new IllegalArgumentException("model.preset " + model.config().preset()
+            + " predicts from precomputed features, but the benchmark has none (see docs/models.md)");
+      }
+      for (Map.Entry<String, long[]> e : model.inputs().entrySet()) {
+        long[] shape = e.getValue().clone();
+        shape[0] = n;
+        int row = Math.toIntExact(FeatureSource.rowSize(shape));
+        float[] v = new float[n * row];
+        for (int i = from; i < to; i++) {
+          System.arraycopy(features.row(e.getKey(), e.getValue(), r, i), 0, v, (i - from) * row, row);
+        }
+        in.put(e.getKey(), Nd4j.create(v, shape, 'c'));
+      }
+      return in;
+    }
+    int s = model.config().imageSize();
     float[] frames = new float[n * 3 * s * s];
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       byte[] bytes;
       try {
         bytes = FrameFiles.read(conf, r.frameFiles().get(i));
@@ -124,30 +181,16 @@ public final class Evaluator {
         throw new UncheckedIOException("cannot read frame " + r.frameFiles().get(i), e);
       }
       BufferedImage img = FrameTensors.decode(bytes, r.frameFiles().get(i));
-      FrameTensors.imageChw(img, s, frames, i * 3 * s * s);
+      FrameTensors.imageChw(img, s, frames, (i - from) * 3 * s * s);
     }
     float[] tok = HashedTokens.encode(r.expression(), model.config().vocab());
     float[] tokens = new float[n * tok.length];
     for (int i = 0; i < n; i++) {
       System.arraycopy(tok, 0, tokens, i * tok.length, tok.length);
     }
-    INDArray[] out = model.predict(
-        Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
-        Nd4j.create(tokens, new long[] {n, tok.length}, 'c'));
-    float[] logits = out[0].castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
-    float[] presence = out[1].castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
-    double presenceCut = Math.log(presenceThreshold / (1 - presenceThreshold));
-    Map<String, Mask> pred = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      if (presence[i] <= presenceCut) {
-        continue;
-      }
-      Mask m = FrameTensors.upsample(logits, i * s * s, s, r.height(), r.width(), maskThreshold);
-      if (!m.isEmpty()) {
-        pred.put(r.frameNames().get(i), m);
-      }
-    }
-    return pred;
+    in.put(SegModel.FRAMES, Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'));
+    in.put(SegModel.TOKENS, Nd4j.create(tokens, new long[] {n, tok.length}, 'c'));
+    return in;
   }
 
   private static int splitOrder(String a, String b) {

@@ -51,7 +51,7 @@ public final class LocalTrainer {
     // No regularisation here: GradientStep applies AdamW's decoupled decay itself.
     TrainingConfig tc = TrainingConfig.builder()
         .updater(adamW(config))
-        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
+        .dataSetFeatureMapping(model.inputNames())
         .dataSetLabelMapping(labels.toArray(new String[0]))
         .build();
     model.sameDiff().setTrainingConfig(tc);
@@ -87,7 +87,7 @@ public final class LocalTrainer {
     m.sameDiff().setTrainingConfig(TrainingConfig.builder()
         .updater(adamW(config))
         .weightDecay(config.weightDecay(), true)
-        .dataSetFeatureMapping(SegModel.FRAMES, SegModel.TOKENS)
+        .dataSetFeatureMapping(m.inputNames())
         .dataSetLabelMapping(SegLoss.labels(config).toArray(new String[0]))
         .build());
     GradientGraph.createQuietly(m.sameDiff());
@@ -95,8 +95,10 @@ public final class LocalTrainer {
   }
 
   /** {@code b} as {@link #plainFitReference}'s {@code fit} takes it (one micro-batch). */
-  public static MultiDataSet plainFitData(Batch b) {
-    return new MultiDataSet(new INDArray[] {b.frames(), b.tokens()}, new INDArray[] {b.presence(),
+  public static MultiDataSet plainFitData(ModelConfig modelConfig, Batch b) {
+    INDArray[] in = SegModel.inputShapes(modelConfig).keySet().stream()
+        .map(b.inputs()::get).toArray(INDArray[]::new);
+    return new MultiDataSet(in, new INDArray[] {b.presence(),
         Nd4j.scalar(SegLoss.diceCount(b.presence().sumNumber().doubleValue(), 1)), b.mask()});
   }
 
@@ -139,7 +141,7 @@ public final class LocalTrainer {
       for (int i = 0; i < lab.length; i++) {
         lab[i] = ph.get(labels.get(i));
       }
-      sd.fit(new MultiDataSet(new INDArray[] {micro.frames(), micro.tokens()}, lab));
+      sd.fit(new MultiDataSet(inputsInOrder(micro), lab));
     }
     lastGradNorm = optimizer.apply(iteration, k);
     setIteration(iteration + 1);
@@ -165,10 +167,10 @@ public final class LocalTrainer {
       ph.put(SegLoss.MASK_LABEL, micro.mask());
       return new Labels(ph, 0);
     }
-    int n = (int) micro.frames().size(0);
-    int s = model.config().imageSize();
+    int n = (int) micro.presence().size(0);
+    int s = model.config().maskSize();
     int k = config.pointSamples();
-    float[] logits = model.predict(micro.frames(), micro.tokens())[0].dup('c').data().asFloat();
+    float[] logits = model.predict(checkedInputs(micro))[0].dup('c').data().asFloat();
     PointSampler.Points pts = PointSampler.sample(logits, micro.mask().dup('c').data().asFloat(),
         n, s, k, config.pointOversampleRatio(), config.pointImportanceRatio(), pointSeed);
     PointLoss pl = PointLoss.of(logits, pts, k, micro.presence().dup('c').data().asFloat(),
@@ -179,11 +181,12 @@ public final class LocalTrainer {
 
   /** Micro-batch {@code m} of {@code k}: a sample's frames are contiguous, so a row range. */
   static Batch slice(Batch b, int m, int k) {
-    long rows = b.frames().size(0) / k;
+    long rows = b.presence().size(0) / k;
     long from = m * rows;
     long to = from + rows;
-    return new Batch(rows(b.frames(), from, to), rows(b.tokens(), from, to),
-        rows(b.mask(), from, to), rows(b.presence(), from, to), b.samples() / k);
+    Map<String, INDArray> in = new java.util.LinkedHashMap<>();
+    b.inputs().forEach((name, a) -> in.put(name, rows(a, from, to)));
+    return new Batch(in, rows(b.mask(), from, to), rows(b.presence(), from, to), b.samples() / k);
   }
 
   private static INDArray rows(INDArray a, long from, long to) {
@@ -205,8 +208,7 @@ public final class LocalTrainer {
     Labels l = labels(batch, SegLoss.diceCount(batch.presence().sumNumber().doubleValue(), 1),
         Seeds.mix(config.seed(), stream, 0));
     Map<String, INDArray> ph = l.placeholders();
-    ph.put(SegModel.FRAMES, batch.frames());
-    ph.put(SegModel.TOKENS, batch.tokens());
+    ph.putAll(checkedInputs(batch));
     if (config.pointSamples() > 0) {
       // The graph's mask term is sum(logits x gradient): with a zero gradient only the presence
       // term is left, and the mask terms' value comes from PointLoss.
@@ -214,6 +216,21 @@ public final class LocalTrainer {
     }
     return l.pointLoss()
         + model.sameDiff().output(ph, SegLoss.LOSS).get(SegLoss.LOSS).getDouble(0);
+  }
+
+  /** The batch's inputs; a batch made for another preset is refused. */
+  private Map<String, INDArray> checkedInputs(Batch batch) {
+    if (!batch.inputs().keySet().equals(model.inputs().keySet())) {
+      throw new IllegalArgumentException("batch has inputs " + batch.inputs().keySet() + ", model "
+          + model.config().preset() + " takes " + model.inputs().keySet());
+    }
+    return batch.inputs();
+  }
+
+  /** The batch's inputs in the model's input order. */
+  private INDArray[] inputsInOrder(Batch batch) {
+    Map<String, INDArray> in = checkedInputs(batch);
+    return model.inputNames().stream().map(in::get).toArray(INDArray[]::new);
   }
 
   public float[] params() {

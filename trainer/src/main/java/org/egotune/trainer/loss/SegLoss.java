@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * average of k micro-batch losses is exactly the loss of their union (gradient accumulation).
  */
 public final class SegLoss {
-  /** Placeholder for the soft mask target {@code [N, 1, S, S]} in [0, 1] (dense loss only). */
+  /** Placeholder for the soft mask target {@code [N, 1, M, M]} in [0, 1], M the model's mask size (dense loss only). */
   public static final String MASK_LABEL = "mask_label";
   /** Placeholder for the presence target {@code [N, 1]} in {0, 1}. */
   public static final String PRESENCE_LABEL = "presence_label";
@@ -53,7 +53,7 @@ public final class SegLoss {
   /** Adds label placeholders and the loss to the model's graph; returns the loss variable. */
   public static SDVariable attach(SegModel model, TrainConfig cfg) {
     SameDiff sd = model.sameDiff();
-    int s = model.config().imageSize();
+    int s = model.config().maskSize();
     SDVariable maskLogits = sd.getVariable(SegModel.MASK_LOGITS);
     SDVariable presenceLogit = sd.getVariable(SegModel.PRESENCE_LOGIT);
     SDVariable presY = sd.placeHolder(PRESENCE_LABEL, DataType.FLOAT, -1, 1);

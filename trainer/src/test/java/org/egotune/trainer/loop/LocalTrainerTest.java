@@ -13,6 +13,7 @@ import org.egotune.trainer.loss.SegLoss;
 import org.egotune.model.params.ParamTable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.junit.jupiter.api.Test;
@@ -53,8 +54,9 @@ class LocalTrainerTest {
       tokens[i * MODEL.vocab() + 3] = 1f;
     }
     return new Batch(
-        Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
-        Nd4j.create(tokens, new long[] {n, MODEL.vocab()}, 'c'),
+        java.util.Map.of(
+            SegModel.FRAMES, Nd4j.create(frames, new long[] {n, 3, s, s}, 'c'),
+            SegModel.TOKENS, Nd4j.create(tokens, new long[] {n, MODEL.vocab()}, 'c')),
         Nd4j.create(mask, new long[] {n, 1, s, s}, 'c'),
         Nd4j.create(presence, new long[] {n, 1}, 'c'),
         n);
@@ -71,6 +73,55 @@ class LocalTrainerTest {
     double after = t.loss(b);
     assertTrue(after < 0.5 * before, "loss should at least halve: before " + before + " after " + after);
     assertEquals(40, t.iteration());
+  }
+
+  /**
+   * The SAM2 preset learns on features: the target is where channel 0 of s0 is high, which the
+   * decoder's high-resolution path can pick up.
+   */
+  @Test
+  void sam2SmallLossFallsOnFeatures() {
+    ModelConfig small = ModelConfig.preset(ModelConfig.SAM2_SMALL, 1L);
+    int n = 4;
+    SplittableRandom rng = new SplittableRandom(3);
+    java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> in = new java.util.LinkedHashMap<>();
+    SegModel.inputShapes(small).forEach((name, shape) -> {
+      long[] s = shape.clone();
+      s[0] = n;
+      float[] v = new float[(int) (n * org.egotune.trainer.data.FeatureSource.rowSize(shape))];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (rng.nextDouble() - 0.5);
+      }
+      in.put(name, Nd4j.create(v, s, 'c'));
+    });
+    int m = small.maskSize();
+    float[] s0 = in.get(org.egotune.model.sam2.Sam2Decoder.HIGH_RES_S0).data().asFloat();
+    float[] mask = new float[n * m * m];
+    float[] presence = new float[n];
+    for (int i = 0; i < n; i++) {
+      presence[i] = i < 3 ? 1 : 0;
+      for (int y = 8 + 4 * i; y < 30 + 4 * i && presence[i] == 1; y++) {
+        for (int x = 10; x < 34; x++) {
+          s0[i * 4 * m * m + y * m + x] = 2f;
+          mask[i * m * m + y * m + x] = 1f;
+        }
+      }
+    }
+    in.put(org.egotune.model.sam2.Sam2Decoder.HIGH_RES_S0, Nd4j.create(s0, new long[] {n, 4, m, m}, 'c'));
+    Batch b = new Batch(in, Nd4j.create(mask, new long[] {n, 1, m, m}, 'c'),
+        Nd4j.create(presence, new long[] {n, 1}, 'c'), n);
+    // A higher rate than the tiny preset's: few steps, since each one costs about a second.
+    LocalTrainer t = new LocalTrainer(small,
+        new TrainConfig(42L, 40, 4, 1, 1e-2, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5));
+    double before = t.loss(b);
+    for (int i = 0; i < 8; i++) {
+      t.step(b);
+    }
+    double after = t.loss(b);
+    assertTrue(after < 0.8 * before, "loss should fall: before " + before + " after " + after);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> t.step(squares(1, 2)));
+    assertTrue(e.getMessage().contains("seg_hidden_state"), e.getMessage());
   }
 
   @Test
@@ -112,7 +163,7 @@ class LocalTrainerTest {
     for (int i = 0; i < 4; i++) {
       Batch b = squares(10 + i, 4);
       ours.step(b);
-      plain.fit(LocalTrainer.plainFitData(b));
+      plain.fit(LocalTrainer.plainFitData(MODEL, b));
       assertArrayEquals(table.flatten(plain), ours.params(), "after step " + (i + 1));
     }
   }
@@ -206,7 +257,7 @@ class LocalTrainerTest {
     TrainConfig cfg = with(8, 96, 0, 1);
     LocalTrainer t = new LocalTrainer(MODEL, cfg);
     Batch b = squares(41, 8);
-    INDArray[] out = t.model().predict(b.frames(), b.tokens());
+    INDArray[] out = t.model().predict(b.inputs());
     float[] logits = out[0].dup('c').data().asFloat();
     float[] present = b.presence().dup('c').data().asFloat();
     int s = MODEL.imageSize();

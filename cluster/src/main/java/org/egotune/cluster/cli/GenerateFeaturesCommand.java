@@ -1,0 +1,68 @@
+package org.egotune.cluster.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.egotune.cluster.features.FeatureGeneration;
+import org.egotune.model.ModelConfig;
+import org.egotune.trainer.features.FeatureIndex;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code egotune generate-features}: synthetic feature shards for the SAM2 presets, for prepared
+ * datasets and for a benchmark (the format and how to bring real features: docs/models.md).
+ */
+@Command(name = "generate-features", mixinStandardHelpOptions = true,
+    description = "Write synthetic feature shards (a fixed random projection of the frames and expressions) for a SAM2 preset:"
+        + " --data DIR writes DIR/features/<source>/, --benchmark DIR writes DIR/features/egomask-bench/<split>/.")
+final class GenerateFeaturesCommand implements Callable<Integer> {
+  @Option(names = "--data", paramLabel = "DIR", description = "Prepared shards root (as 'prepare --out' wrote it).")
+  String data;
+
+  @Option(names = "--sources", split = ",", paramLabel = "S[,S...]", description = "With --data: only these sources (default: every prepared one).")
+  List<String> sources;
+
+  @Option(names = "--benchmark", paramLabel = "DIR", description = "EgoMask-layout benchmark root.")
+  Path benchmark;
+
+  @Option(names = "--preset", defaultValue = ModelConfig.SAM2_SMALL, description = "sam2-decoder-small or sam2-decoder (default ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the projections (default ${DEFAULT-VALUE}); use the same one for data and benchmark.")
+  long seed;
+
+  @Option(names = "--overwrite", description = "Replace feature shards already there.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() {
+    if (data == null && benchmark == null) {
+      throw new IllegalArgumentException("generate-features: give --data DIR, --benchmark DIR or both");
+    }
+    ModelConfig model = ModelConfig.preset(preset, 7L);
+    if (!model.usesFeatures()) {
+      throw new IllegalArgumentException("--preset " + preset + " reads frames; feature shards are for "
+          + ModelConfig.SAM2_SMALL + " and " + ModelConfig.SAM2_FULL);
+    }
+    Configuration conf = new Configuration();
+    if (data != null) {
+      for (FeatureIndex i : FeatureGeneration.forShards(conf, data, sources == null ? List.of() : sources,
+          model, seed, overwrite)) {
+        print(i);
+      }
+    }
+    if (benchmark != null) {
+      for (FeatureIndex i : FeatureGeneration.forBenchmark(conf, benchmark, model, seed, overwrite)) {
+        print(i);
+      }
+    }
+    return 0;
+  }
+
+  private static void print(FeatureIndex i) {
+    System.out.printf("features %s (%s): %d frames, %d expressions in %d shards%n", i.source(), i.preset(),
+        i.frames().size(), i.expressions().size(), i.shards().size());
+  }
+}

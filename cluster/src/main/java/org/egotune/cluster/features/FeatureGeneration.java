@@ -1,0 +1,109 @@
+package org.egotune.cluster.features;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.egotune.mixer.reader.EgoMaskBenchReader;
+import org.egotune.mixer.record.ClipRecord;
+import org.egotune.mixer.shard.DatasetManifest;
+import org.egotune.mixer.shard.FrameFiles;
+import org.egotune.mixer.shard.ShardedDataset;
+import org.egotune.model.ModelConfig;
+import org.egotune.trainer.features.FeatureIndex;
+import org.egotune.trainer.features.FeatureStore;
+import org.egotune.trainer.features.SyntheticFeatures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Synthetic feature shards for prepared datasets ({@code <shards>/features/<source>/}) and for an
+ * EgoMask-layout benchmark ({@code <benchmark>/features/egomask-bench/<split>/}): what
+ * {@code egotune generate-features} runs and what the feature-preset tests use.
+ */
+public final class FeatureGeneration {
+  private static final Logger LOG = LoggerFactory.getLogger(FeatureGeneration.class);
+
+  private FeatureGeneration() {}
+
+  /**
+   * Generates features for {@code sources} of the prepared shards root {@code shards} (every
+   * prepared source when empty). Returns the indexes written.
+   */
+  public static List<FeatureIndex> forShards(Configuration conf, String shards, List<String> sources,
+      ModelConfig model, long seed, boolean overwrite) {
+    SyntheticFeatures gen = new SyntheticFeatures(model, seed);
+    List<FeatureIndex> out = new ArrayList<>();
+    try {
+      for (String source : sources.isEmpty() ? preparedSources(conf, shards) : sources) {
+        Path dir = new Path(shards, source);
+        try (ShardedDataset ds = ShardedDataset.open(conf, dir)) {
+          List<ClipRecord> records = new ArrayList<>();
+          java.util.Map<ClipRecord, List<byte[]>> frames = new java.util.IdentityHashMap<>();
+          for (long i = 0; i < ds.size(); i++) {
+            var s = ds.get(i);
+            records.add(s.record());
+            frames.put(s.record(), s.frames());
+          }
+          Path target = new Path(FeatureStore.rootOf(shards), source);
+          LOG.info("generating {} features for {} ({} samples) into {}", model.preset(), source, ds.size(), target);
+          out.add(gen.write(conf, target, source, records,
+              (r, f) -> frames.get(r).get(f), overwrite));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("generate-features on " + shards + " failed: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Generates features for every split of the EgoMask-layout benchmark at {@code benchmark}. */
+  public static List<FeatureIndex> forBenchmark(Configuration conf, java.nio.file.Path benchmark,
+      ModelConfig model, long seed, boolean overwrite) {
+    SyntheticFeatures gen = new SyntheticFeatures(model, seed);
+    List<FeatureIndex> out = new ArrayList<>();
+    try {
+      for (String split : EgoMaskBenchReader.SPLITS) {
+        if (!java.nio.file.Files.isDirectory(benchmark.resolve("subset").resolve(split))) {
+          continue;
+        }
+        List<ClipRecord> records = EgoMaskBenchReader.read(benchmark, split);
+        String source = EgoMaskBenchReader.SOURCE_PREFIX + split;
+        Path target = new Path(FeatureStore.rootOf(benchmark.toString()), source);
+        LOG.info("generating {} features for {} ({} expressions) into {}", model.preset(), source,
+            records.size(), target);
+        out.add(gen.write(conf, target, source, records,
+            (r, f) -> FrameFiles.read(conf, r.frameFiles().get(f)), overwrite));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("generate-features on " + benchmark + " failed: " + e.getMessage(), e);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(benchmark + " holds no EgoMask split (subset/{short,medium,long})");
+    }
+    return out;
+  }
+
+  private static List<String> preparedSources(Configuration conf, String shards) throws IOException {
+    Path root = new Path(shards);
+    FileSystem fs = root.getFileSystem(conf);
+    List<String> out = new ArrayList<>();
+    if (fs.exists(root)) {
+      for (FileStatus st : fs.listStatus(root)) {
+        if (st.isDirectory() && fs.exists(new Path(st.getPath(), DatasetManifest.FILE_NAME))) {
+          out.add(st.getPath().getName());
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(shards + " holds no prepared dataset (<source>/"
+          + DatasetManifest.FILE_NAME + "); run 'egotune prepare' first");
+    }
+    out.sort(null);
+    return out;
+  }
+}

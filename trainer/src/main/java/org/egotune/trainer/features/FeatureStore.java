@@ -1,0 +1,169 @@
+package org.egotune.trainer.features;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.egotune.mixer.record.ClipRecord;
+import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
+import org.egotune.model.io.Safetensors;
+import org.egotune.model.sam2.Sam2Decoder;
+import org.egotune.trainer.checkpoint.CheckpointStore;
+import org.egotune.trainer.data.FeatureSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Reads feature shards for a model: {@code <root>/<source>/index.json} plus its
+ * {@code part-NNNNN.safetensors} files, where {@code root} is {@code <shards>/features} for training
+ * data and {@code <benchmark>/features} for the benchmark. Each source's index is opened when first
+ * needed and checked against the model's inputs; a shard is read whole when first needed, its size
+ * and SHA-256 verified, and up to {@code cachedShards} are kept. Not thread-safe.
+ */
+public final class FeatureStore implements FeatureSource {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Configuration conf;
+  private final Path root;
+  private final ModelConfig model;
+  private final int cachedShards;
+  private final Map<String, FeatureIndex> indexes = new HashMap<>();
+  private final Map<String, Map<String, float[]>> shards =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, float[]>> e) {
+          return size() > cachedShards;
+        }
+      };
+
+  public FeatureStore(Configuration conf, Path root, ModelConfig model, int cachedShards) {
+    this.conf = conf;
+    this.root = root;
+    this.model = model;
+    this.cachedShards = cachedShards;
+  }
+
+  /** Feature root for a dataset or benchmark directory: {@code <dir>/features}. */
+  public static Path rootOf(String dir) {
+    return new Path(new Path(dir), "features");
+  }
+
+  /** Inputs stored once per expression rather than per frame: the [SEG] hidden state. */
+  static boolean perExpression(String input) {
+    return Sam2Decoder.SEG_HIDDEN.equals(input);
+  }
+
+  @Override
+  public float[] get(String input, ClipRecord r, int frame) {
+    FeatureIndex index = index(r.source());
+    boolean perExp = perExpression(input);
+    String key = perExp ? FeatureIndex.expressionKey(r.video(), r.expId())
+        : FeatureIndex.frameKey(r.video(), r.frameNames().get(frame));
+    Integer shard = perExp ? index.expressions().get(key) : index.frames().get(key);
+    if (shard == null) {
+      throw new IllegalArgumentException(dir(r.source()) + ": no features for "
+          + (perExp ? "expression " : "frame ") + key + " (regenerate the feature shards for this dataset)");
+    }
+    float[] v = shard(r.source(), index, shard).get(FeatureIndex.tensorName(perExp, key, input));
+    if (v == null) {
+      throw new IllegalArgumentException(new Path(dir(r.source()), index.shards().get(shard).file())
+          + ": lacks tensor " + FeatureIndex.tensorName(perExp, key, input));
+    }
+    return v;
+  }
+
+  /** The index of {@code source}, read and checked against the model on first use. */
+  public FeatureIndex index(String source) {
+    return indexes.computeIfAbsent(source, s -> {
+      Path file = new Path(dir(s), FeatureIndex.FILE_NAME);
+      FeatureIndex index;
+      try {
+        index = JSON.readValue(read(file), FeatureIndex.class);
+      } catch (FileNotFoundException e) {
+        throw new IllegalArgumentException(file + " not found: no feature shards for source " + s
+            + " (model.preset " + model.preset() + " needs them; generate them with"
+            + " 'egotune generate-features', see docs/models.md)", e);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(file + " is malformed: " + e.getMessage(), e);
+      }
+      check(file, index);
+      return index;
+    });
+  }
+
+  private void check(Path file, FeatureIndex index) {
+    Map<String, long[]> want = SegModel.inputShapes(model);
+    StringBuilder diff = new StringBuilder();
+    for (Map.Entry<String, long[]> e : want.entrySet()) {
+      long[] shape = Arrays.copyOfRange(e.getValue(), 1, e.getValue().length);
+      long[] got = index.inputs().get(e.getKey());
+      if (got == null) {
+        diff.append("\n  missing input ").append(e.getKey()).append(' ').append(Arrays.toString(shape));
+      } else if (!Arrays.equals(got, shape)) {
+        diff.append("\n  input ").append(e.getKey()).append(' ').append(Arrays.toString(got))
+            .append(" (expected ").append(Arrays.toString(shape)).append(')');
+      }
+    }
+    if (diff.length() > 0) {
+      throw new IllegalArgumentException(file + ": features of preset " + index.preset()
+          + " do not fit model.preset " + model.preset() + ":" + diff);
+    }
+  }
+
+  private Map<String, float[]> shard(String source, FeatureIndex index, int i) {
+    String cacheKey = source + "#" + i;
+    Map<String, float[]> cached = shards.get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
+    FeatureIndex.Shard info = index.shards().get(i);
+    Path file = new Path(dir(source), info.file());
+    try {
+      byte[] bytes = read(file);
+      if (bytes.length != info.bytes()) {
+        throw new IllegalStateException(file + ": " + bytes.length + " bytes, the index says " + info.bytes()
+            + " (truncated or replaced)");
+      }
+      String sum = CheckpointStore.sha256(bytes);
+      if (!sum.equals(info.sha256())) {
+        throw new IllegalStateException(file + ": checksum mismatch (index SHA-256 " + info.sha256()
+            + ", found " + sum + ")");
+      }
+      java.nio.file.Path local = Files.createTempFile("egotune-features", ".safetensors");
+      Map<String, float[]> out = new HashMap<>();
+      try {
+        Files.write(local, bytes);
+        for (Map.Entry<String, INDArray> e : Safetensors.read(local).tensors().entrySet()) {
+          out.put(e.getKey(), e.getValue().castTo(DataType.FLOAT).data().asFloat());
+        }
+      } finally {
+        Files.deleteIfExists(local);
+      }
+      shards.put(cacheKey, out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read feature shard " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path dir(String source) {
+    return new Path(root, source);
+  }
+
+  private byte[] read(Path file) throws IOException {
+    FileSystem fs = file.getFileSystem(conf);
+    try (InputStream in = fs.open(file)) {
+      return in.readAllBytes();
+    }
+  }
+}
