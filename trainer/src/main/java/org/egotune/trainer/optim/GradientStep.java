@@ -28,6 +28,8 @@ public final class GradientStep {
   private final List<ParamTable.Entry> entries;
   private final Map<String, GradientUpdater<?>> adam = new LinkedHashMap<>();
   private final Map<String, INDArray> gradSum = new LinkedHashMap<>();
+  /** Parameters that received a gradient in this step's micro-batches. */
+  private final java.util.Set<String> touched = new java.util.HashSet<>();
   private final WeightDecay decay;
   private final double clipNorm;
 
@@ -53,7 +55,7 @@ public final class GradientStep {
       buf.assign(0);
       adam.put(e.name(), real);
       gradSum.put(e.name(), buf);
-      map.put(e.name(), new Capture(real, buf));
+      map.put(e.name(), new Capture(real, buf, touched, e.name()));
     }
   }
 
@@ -62,6 +64,7 @@ public final class GradientStep {
     for (INDArray g : gradSum.values()) {
       g.assign(0);
     }
+    touched.clear();
   }
 
   /**
@@ -92,6 +95,11 @@ public final class GradientStep {
     IUpdater updater = tc.getUpdater();
     double lr = updater.hasLearningRate() ? updater.getLearningRate(iteration, epoch) : 1.0;
     for (ParamTable.Entry e : entries) {
+      if (!touched.contains(e.name())) {
+        // No gradient reached it (e.g. the IoU head, which no loss term uses): like fit and like
+        // PyTorch's AdamW with grad None, neither Adam nor the weight decay touches it.
+        continue;
+      }
       INDArray g = gradSum.get(e.name());
       INDArray param = sd.getVariable(e.name()).getArr();
       adam.get(e.name()).applyUpdater(g, iteration, epoch);
@@ -108,14 +116,19 @@ public final class GradientStep {
   private static final class Capture implements GradientUpdater {
     private final GradientUpdater real;
     private final INDArray sum;
+    private final java.util.Set<String> touched;
+    private final String name;
 
-    Capture(GradientUpdater real, INDArray sum) {
+    Capture(GradientUpdater real, INDArray sum, java.util.Set<String> touched, String name) {
       this.real = real;
       this.sum = sum;
+      this.touched = touched;
+      this.name = name;
     }
 
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+      touched.add(name);
       sum.addi(gradient);
       gradient.assign(0);
     }
