@@ -26,8 +26,12 @@ import org.egotune.model.sam2.Sam2DecoderConfig;
  * @param vocab tiny: size of the hashed-token vocabulary of the expression encoder
  * @param channels tiny: width of the backbone and of the decoder (a multiple of 8)
  * @param initSeed seed of the parameter initialisation
+ * @param weights safetensors file (local path or Hadoop URI) a fresh training run starts from,
+ *     loaded strictly by export name; empty for the seeded initialisation. {@link SegModel#build}
+ *     ignores it: the trainer loads it, because only the trainer reads job files.
  */
-public record ModelConfig(String preset, int imageSize, int vocab, int channels, long initSeed)
+public record ModelConfig(
+    String preset, int imageSize, int vocab, int channels, long initSeed, String weights)
     implements java.io.Serializable {
 
   public static final String TINY = "tiny";
@@ -37,7 +41,9 @@ public record ModelConfig(String preset, int imageSize, int vocab, int channels,
   /** Presets this version can build. */
   public static final List<String> PRESETS = List.of(TINY, SAM2_SMALL, SAM2_FULL);
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public ModelConfig {
+    weights = weights == null ? "" : weights.strip();
     if (preset == null || !PRESETS.contains(preset)) {
       throw new IllegalArgumentException(
           "model.preset must be one of " + PRESETS + ", found " + preset);
@@ -54,6 +60,11 @@ public record ModelConfig(String preset, int imageSize, int vocab, int channels,
           "model.channels must be a multiple of 8 in [8, 1024] (it is the decoder's width), found "
               + channels);
     }
+  }
+
+  /** A config that starts from the seeded initialisation ({@code weights} empty). */
+  public ModelConfig(String preset, int imageSize, int vocab, int channels, long initSeed) {
+    this(preset, imageSize, vocab, channels, initSeed, "");
   }
 
   /** The embedded default: the {@code tiny} preset at 32x32, sized to train on 2 CPU cores. */

@@ -39,6 +39,9 @@ final class JobOptions {
   @Option(names = "--seed", description = "Job seed (train.seed; default 42).")
   Long seed;
 
+  @Option(names = "--weights", paramLabel = "FILE", description = "Safetensors file (path or Hadoop URI) a fresh run starts from, loaded by Sa2VA name (model.weights; default: the preset's seeded initialisation).")
+  String weights;
+
   @Option(names = "--shards", paramLabel = "DIR", description = "Prepared datasets (data.shards).")
   String shards;
 
@@ -65,6 +68,7 @@ final class JobOptions {
     o.put("train.learningRate", learningRate);
     o.put("train.seed", seed);
     o.put("train.evalEvery", evalEvery);
+    o.put("model.weights", weights);
     o.put("data.shards", shards);
     o.put("data.mix", mix == null ? null : parseMix(mix));
     o.put("data.benchmark", benchmark);

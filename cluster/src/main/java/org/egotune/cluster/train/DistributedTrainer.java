@@ -52,6 +52,8 @@ public final class DistributedTrainer {
 
   private final JobConfig cfg;
   private final Configuration conf;
+  /** What {@code model.weights} loaded at the start of this run, or null. */
+  private InitialWeights initialWeights;
 
   public DistributedTrainer(JobConfig cfg, Configuration conf) {
     this.cfg = cfg;
@@ -81,6 +83,7 @@ public final class DistributedTrainer {
     float[] optimizer = driverModel.optimizerState();
     int iteration = 0;
     int step = 0;
+    boolean fromCheckpoint = false;
     if (resume) {
       var latest = store.loadForResume();
       if (latest.isPresent()) {
@@ -90,6 +93,7 @@ public final class DistributedTrainer {
         optimizer = c.optimizer();
         iteration = c.iteration();
         step = c.step();
+        fromCheckpoint = true;
         LOG.info("resuming from {} at step {}", store.latestDir().orElseThrow(), step);
       } else {
         LOG.info("--resume: no checkpoint in {}, starting from scratch", store.dir());
@@ -97,6 +101,11 @@ public final class DistributedTrainer {
     } else if (store.latestDir().isPresent()) {
       throw new IllegalStateException("checkpoint directory " + store.dir() + " already holds a"
           + " checkpoint; pass --resume to continue that run or choose another output directory");
+    }
+    // On --resume the checkpoint's parameters win; the file only seeds a fresh run.
+    if (!fromCheckpoint) {
+      initialWeights = initialWeights(driverModel.model(), cfg.model().weights(), conf);
+      params = driverModel.params();
     }
 
     Path runDir = new Path(cfg.checkpoint().dir());
@@ -298,6 +307,20 @@ public final class DistributedTrainer {
     return s.stream().map(x -> new MixSource(x.name(), x.size(), x.weight())).toList();
   }
 
+  /**
+   * Loads {@code weights} (empty: none) into {@code model}, logging what was loaded; null when
+   * there is nothing to load.
+   */
+  static InitialWeights initialWeights(SegModel model, String weights, Configuration conf) {
+    if (weights.isEmpty()) {
+      return null;
+    }
+    InitialWeights w = InitialWeights.load(model, weights, conf);
+    LOG.info("starting from model.weights {}: {} tensors loaded, {} not in the model skipped, sha256 {}",
+        w.file(), w.tensors(), w.skipped(), w.sha256());
+    return w;
+  }
+
   private ObjectNode meta(List<SourceSpec> sources, long samples, List<Double> losses) {
     ObjectMapper om = new ObjectMapper();
     ObjectNode m = om.createObjectNode();
@@ -309,6 +332,13 @@ public final class DistributedTrainer {
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     ObjectNode counts = m.putObject("realisedCounts");
     new RatioMixer(mixSources(sources), cfg.train().seed()).countsUpTo(samples).forEach(counts::put);
+    if (initialWeights != null) {
+      ObjectNode w = m.putObject("initialWeights");
+      w.put("file", initialWeights.file());
+      w.put("sha256", initialWeights.sha256());
+      w.put("tensors", initialWeights.tensors());
+      w.put("skipped", initialWeights.skipped());
+    }
     m.put("lastRoundLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
     return m;
   }
