@@ -81,7 +81,10 @@ public final class Exporter {
       card.put("gitCommit", Version.commit());
       card.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       card.put("checkpoint", checkpoint.toString());
-      card.put("baseWeights", "none: initialised from model.initSeed=" + mc.initSeed());
+      JsonNode base = job.path("initialWeights");
+      card.put("baseWeights", base.isObject()
+          ? base.path("file").asText() + " (sha256 " + base.path("sha256").asText() + ")"
+          : "none: initialised from model.initSeed=" + mc.initSeed());
       card.put("steps", c.step());
       card.put("parameters", c.params().length);
       card.set("config", job.path("config"));

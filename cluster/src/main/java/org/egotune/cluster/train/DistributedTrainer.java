@@ -52,8 +52,11 @@ public final class DistributedTrainer {
 
   private final JobConfig cfg;
   private final Configuration conf;
-  /** What {@code model.weights} loaded at the start of this run, or null. */
-  private InitialWeights initialWeights;
+  /**
+   * What {@code model.weights} loaded at the start of the run (carried over from the checkpoint on
+   * --resume), for every checkpoint's meta; null when the run started from the seeded initialisation.
+   */
+  private ObjectNode initialWeights;
 
   public DistributedTrainer(JobConfig cfg, Configuration conf) {
     this.cfg = cfg;
@@ -94,6 +97,9 @@ public final class DistributedTrainer {
         iteration = c.iteration();
         step = c.step();
         fromCheckpoint = true;
+        if (c.meta().path("initialWeights").isObject()) {
+          initialWeights = (ObjectNode) c.meta().get("initialWeights").deepCopy();
+        }
         LOG.info("resuming from {} at step {}", store.latestDir().orElseThrow(), step);
       } else {
         LOG.info("--resume: no checkpoint in {}, starting from scratch", store.dir());
@@ -104,7 +110,12 @@ public final class DistributedTrainer {
     }
     // On --resume the checkpoint's parameters win; the file only seeds a fresh run.
     if (!fromCheckpoint) {
-      initialWeights = initialWeights(driverModel.model(), cfg.model().weights(), conf);
+      InitialWeights w = initialWeights(driverModel.model(), cfg.model().weights(), conf);
+      if (w != null) {
+        initialWeights = new ObjectMapper().createObjectNode()
+            .put("file", w.file()).put("sha256", w.sha256()).put("tensors", w.tensors())
+            .put("skipped", w.skipped());
+      }
       params = driverModel.params();
     }
 
@@ -333,11 +344,7 @@ public final class DistributedTrainer {
     ObjectNode counts = m.putObject("realisedCounts");
     new RatioMixer(mixSources(sources), cfg.train().seed()).countsUpTo(samples).forEach(counts::put);
     if (initialWeights != null) {
-      ObjectNode w = m.putObject("initialWeights");
-      w.put("file", initialWeights.file());
-      w.put("sha256", initialWeights.sha256());
-      w.put("tensors", initialWeights.tensors());
-      w.put("skipped", initialWeights.skipped());
+      m.set("initialWeights", initialWeights);
     }
     m.put("lastRoundLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
     return m;

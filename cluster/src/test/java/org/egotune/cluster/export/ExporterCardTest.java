@@ -1,0 +1,53 @@
+package org.egotune.cluster.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.EnumSet;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.egotune.cluster.config.ConfigLoader;
+import org.egotune.cluster.config.JobConfig;
+import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
+import org.egotune.trainer.checkpoint.CheckpointData;
+import org.egotune.trainer.checkpoint.CheckpointStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** card.json's baseWeights: the model.weights file a run started from, or the seed. */
+class ExporterCardTest {
+  @TempDir java.nio.file.Path tmp;
+
+  private String baseWeights(String name, JsonNode initialWeights) throws Exception {
+    ModelConfig mc = new ModelConfig("tiny", 16, 64, 8, 5L, initialWeights == null ? "" : "w.safetensors");
+    JobConfig d = JobConfig.defaults();
+    JobConfig job = new JobConfig(d.data(), mc, d.train(), d.spark(), d.checkpoint());
+    ObjectNode meta = new ObjectMapper().createObjectNode();
+    meta.set("config", ConfigLoader.toTree(job));
+    meta.putObject("realisedCounts");
+    if (initialWeights != null) {
+      meta.set("initialWeights", initialWeights);
+    }
+    SegModel m = SegModel.build(mc);
+    float[] params = m.params().flatten(m.sameDiff());
+    Configuration conf = new Configuration();
+    CheckpointStore store = new CheckpointStore(conf, new Path(tmp.resolve(name).toUri()), 1);
+    Path ckpt = store.save(new CheckpointData(1, 1, 4, params, new float[0], meta), Map.of());
+    Path out = new Path(tmp.resolve(name + "-export").toUri());
+    Exporter.export(conf, ckpt, out, Map.of(), false, EnumSet.of(Exporter.Format.CARD));
+    return new ObjectMapper().readTree(tmp.resolve(name + "-export").resolve("card.json").toFile())
+        .path("baseWeights").asText();
+  }
+
+  @Test
+  void cardNamesTheStartingWeights() throws Exception {
+    ObjectNode w = new ObjectMapper().createObjectNode().put("file", "hdfs://nn/sa2va.safetensors")
+        .put("sha256", "ab12").put("tensors", 3).put("skipped", 0);
+    assertEquals("hdfs://nn/sa2va.safetensors (sha256 ab12)", baseWeights("from-file", w));
+    assertEquals("none: initialised from model.initSeed=5", baseWeights("seeded", null));
+  }
+}
