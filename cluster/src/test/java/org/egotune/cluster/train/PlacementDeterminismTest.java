@@ -9,11 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.cluster.config.JobConfig;
 import org.egotune.cluster.config.SparkConfig;
-import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
-import org.egotune.mixer.synth.Layout;
-import org.egotune.mixer.synth.SynthConfig;
-import org.egotune.mixer.synth.SyntheticDatasets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +28,7 @@ class PlacementDeterminismTest {
     if (shards != null) {
       return;
     }
-    SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_TRAIN, 3, 4, 4, 32, 32), tmp.resolve("ego"));
-    SyntheticDatasets.generate(new SynthConfig(Layout.REF_YOUTUBE_VOS, 4, 3, 4, 32, 32), tmp.resolve("exo"));
-    String dir = tmp.resolve("shards").toString();
-    PrepareJob.run(spark, "egomask-train", tmp.resolve("ego"), dir, null, 2, false);
-    PrepareJob.run(spark, "ref-youtube-vos", tmp.resolve("exo"), dir, null, 2, false);
-    shards = dir;
+    shards = TinyJob.prepareData(spark, tmp);
   }
 
   @AfterEach

@@ -1,0 +1,73 @@
+package org.egotune.cluster.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.config.JobConfig;
+import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
+import org.egotune.trainer.checkpoint.CheckpointStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run with model.weights = another seed's initialisation trains exactly like a run seeded with
+ * that seed (every worker started from the file), records the file in the checkpoint's meta, and a
+ * file of the wrong shapes stops the run before training, naming the file.
+ */
+class InitialWeightsRunTest {
+  @TempDir Path tmp;
+
+  private static JobConfig withModel(JobConfig b, ModelConfig m) {
+    return new JobConfig(b.data(), m, b.train(), b.spark(), b.checkpoint());
+  }
+
+  @Test
+  void everyWorkerStartsFromTheFile() throws Exception {
+    SparkSession spark = SparkRuntime.session("initial-weights", "local[2]");
+    try {
+      String shards = TinyJob.prepareData(spark, tmp);
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      ModelConfig m = TinyJob.of("x", "y", 1, 1, 1, 1).model();
+      ModelConfig seeded99 = new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(), 99L);
+      Path file = tmp.resolve("init99.safetensors");
+      SegModel.build(seeded99).saveSafetensors(file, Map.of());
+
+      JobConfig viaSeed = withModel(TinyJob.of(shards, tmp.resolve("a").toString(), 1, 1, 1, 1), seeded99);
+      JobConfig base = TinyJob.of(shards, tmp.resolve("b").toString(), 1, 1, 1, 1);
+      JobConfig viaFile = withModel(base, new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(),
+          m.initSeed(), file.toString()));
+      float[] a = new DistributedTrainer(viaSeed, conf).run(spark, false).params();
+      var outcome = new DistributedTrainer(viaFile, conf).run(spark, false);
+      JobConfig plainJob = TinyJob.of(shards, tmp.resolve("p").toString(), 1, 1, 1, 1);
+      float[] plain = new DistributedTrainer(plainJob, conf).run(spark, false).params();
+      assertArrayEquals(a, outcome.params(), "started from the file = started from seed 99");
+      assertFalse(java.util.Arrays.equals(a, plain), "the file changed the start");
+
+      JsonNode meta = new CheckpointStore(conf, new org.apache.hadoop.fs.Path(tmp.resolve("b").toUri()), 1)
+          .load(outcome.lastCheckpoint()).meta();
+      assertEquals(file.toString(), meta.path("initialWeights").path("file").asText());
+      assertEquals(CheckpointStore.sha256(java.nio.file.Files.readAllBytes(file)),
+          meta.path("initialWeights").path("sha256").asText());
+
+      Path narrow = tmp.resolve("narrow.safetensors");
+      SegModel.build(new ModelConfig(m.preset(), m.imageSize(), m.vocab(), 8, 1L)).saveSafetensors(narrow, Map.of());
+      JobConfig bad = withModel(TinyJob.of(shards, tmp.resolve("c").toString(), 1, 1, 1, 1),
+          new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(), m.initSeed(), narrow.toString()));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new DistributedTrainer(bad, conf).run(spark, false));
+      assertTrue(e.getMessage().startsWith("model.weights: " + narrow), e.getMessage());
+    } finally {
+      spark.stop();
+    }
+  }
+}
