@@ -115,6 +115,12 @@ public final class DistributedTrainer {
         initialWeights = new ObjectMapper().createObjectNode()
             .put("file", w.file()).put("sha256", w.sha256()).put("tensors", w.tensors())
             .put("skipped", w.skipped());
+        // The buffer is a graph constant outside the flat parameters: meta carries it to resumed
+        // runs and exports, the task to the workers.
+        var pe = initialWeights.putArray("positionalEncoding");
+        for (float v : InitialWeights.positionalEncoding(driverModel.model())) {
+          pe.add(v);
+        }
       }
       params = driverModel.params();
     }
@@ -136,7 +142,7 @@ public final class DistributedTrainer {
     int tasks = cfg.spark().tasks();
     boolean averageOptimizer = cfg.spark().averageOptimizerState();
     WorkerTask task = new WorkerTask(runId, cfg.model(), cfg.train(), sources, workers, perTask,
-        averageOptimizer, hadoopConf);
+        averageOptimizer, hadoopConf, InitialWeights.positionalEncoding(initialWeights));
     List<Integer> taskIds = IntStream.range(0, tasks).boxed().toList();
     List<Double> roundLosses = new ArrayList<>();
     List<RoundTimes> roundTimes = new ArrayList<>();
@@ -350,9 +356,19 @@ public final class DistributedTrainer {
     return m;
   }
 
+  /**
+   * Sets {@code model}'s positional-encoding buffer to the one the checkpoint with this meta started
+   * from when it started from model.weights (the flat parameters do not hold it).
+   */
+  public static void restoreInitialBuffers(SegModel model, com.fasterxml.jackson.databind.JsonNode meta) {
+    InitialWeights.setPositionalEncoding(model, InitialWeights.positionalEncoding(meta.get("initialWeights")));
+  }
+
   /** The model in DL4J's SameDiff format (FlatBuffers) with the given parameters. */
   private byte[] modelFile(float[] params) {
-    return SegModel.withParams(cfg.model(), params).toModelFile();
+    SegModel m = SegModel.withParams(cfg.model(), params);
+    InitialWeights.setPositionalEncoding(m, InitialWeights.positionalEncoding(initialWeights));
+    return m.toModelFile();
   }
 
   private static void checkCompatible(CheckpointData c, int nParams, int nOpt, int workers) {

@@ -15,6 +15,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.egotune.model.SegModel;
 import org.egotune.model.io.Safetensors;
+import org.egotune.model.sam2.Sam2Decoder;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The {@code model.weights} file a fresh run starts from: read through Hadoop (so it may live on
@@ -63,6 +66,38 @@ record InitialWeights(String file, String sha256, int tensors, int skipped) {
         }
       }
     }
+  }
+
+  /** The model's positional-encoding buffer, flat (row-major). */
+  static float[] positionalEncoding(SegModel model) {
+    return model.stateDict().get(Sam2Decoder.positionalEncodingKey()).dup('c').data().asFloat();
+  }
+
+  /** The buffer a checkpoint's meta recorded under initialWeights, or null when there is none. */
+  static float[] positionalEncoding(com.fasterxml.jackson.databind.JsonNode initialWeights) {
+    com.fasterxml.jackson.databind.JsonNode a = initialWeights == null ? null
+        : initialWeights.get("positionalEncoding");
+    if (a == null || !a.isArray()) {
+      return null;
+    }
+    float[] out = new float[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) a.get(i).asDouble();
+    }
+    return out;
+  }
+
+  /** Sets the model's positional-encoding buffer to {@code flat} (null: leaves the seeded one). */
+  static void setPositionalEncoding(SegModel model, float[] flat) {
+    if (flat == null) {
+      return;
+    }
+    INDArray pe = model.stateDict().get(Sam2Decoder.positionalEncodingKey());
+    if (pe.length() != flat.length) {
+      throw new IllegalStateException("positional encoding has " + flat.length + " values, the model "
+          + java.util.Arrays.toString(pe.shape()));
+    }
+    pe.assign(Nd4j.create(flat, pe.shape(), 'c'));
   }
 
   /** Copies {@code src} to {@code dst}, returning the hex SHA-256 of the bytes copied. */

@@ -49,6 +49,11 @@ final class WorkerTask implements java.io.Serializable {
   private final boolean averageOptimizer;
   /** The driver's Hadoop configuration, for opening shards (hdfs:///, spark.hadoop.* settings). */
   private final Broadcast<HadoopConfEntries> hadoopConf;
+  /**
+   * The positional-encoding buffer the run started from (model.weights), or null for the one
+   * model.initSeed builds: it is a constant of the graph, not a broadcast parameter.
+   */
+  private final float[] positionalEncoding;
 
   /** Per-executor state kept between rounds, so a worker does not rebuild its network every round. */
   private static final Map<String, WorkerState> CACHE = new ConcurrentHashMap<>();
@@ -68,7 +73,8 @@ final class WorkerTask implements java.io.Serializable {
   static volatile AttemptHook attemptHook = (g, a) -> {};
 
   WorkerTask(String runId, ModelConfig model, TrainConfig train, List<SourceSpec> sources, int workers,
-      int workersPerTask, boolean averageOptimizer, Broadcast<HadoopConfEntries> hadoopConf) {
+      int workersPerTask, boolean averageOptimizer, Broadcast<HadoopConfEntries> hadoopConf,
+      float[] positionalEncoding) {
     this.runId = runId;
     this.model = model;
     this.train = train;
@@ -77,6 +83,7 @@ final class WorkerTask implements java.io.Serializable {
     this.workersPerTask = workersPerTask;
     this.averageOptimizer = averageOptimizer;
     this.hadoopConf = hadoopConf;
+    this.positionalEncoding = positionalEncoding;
   }
 
   /** Runs task {@code group} of a round: its workers, then their partial sum. */
@@ -187,6 +194,7 @@ final class WorkerTask implements java.io.Serializable {
 
     WorkerState(WorkerTask t) {
       this.trainer = new LocalTrainer(t.model, t.train);
+      InitialWeights.setPositionalEncoding(trainer.model(), t.positionalEncoding);
       List<MixSource> ms = new ArrayList<>();
       for (SourceSpec s : t.sources) {
         ms.add(new MixSource(s.name(), s.size(), s.weight()));
