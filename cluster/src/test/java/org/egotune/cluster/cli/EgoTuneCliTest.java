@@ -72,7 +72,7 @@ class EgoTuneCliTest {
         "generate", List.of("--layout", "--out", "--videos", "--frames", "--size", "--seed"),
         "prepare", List.of("--layout", "--input", "--out", "--source", "--samples-per-shard", "--overwrite"),
         "train", List.of("--config", "--master", "--workers", "--steps", "--mix", "--shards",
-            "--checkpoint-dir", "--resume", "--print-config"),
+            "--checkpoint-dir", "--weights", "--resume", "--print-config"),
         "evaluate", List.of("--benchmark", "--split", "--checkpoint", "--json"),
         "export", List.of("--checkpoint", "--preset", "--seed", "--out", "--overwrite"),
         "generate-features", List.of("--data", "--benchmark", "--preset", "--seed", "--overwrite"));
