@@ -154,8 +154,11 @@ public final class PrepareJob {
         samples.add(FrameFiles.toSample(conf, r));
       } catch (IOException e) {
         if (!skip) {
-          throw new IOException("sample " + BadSample.metaKey(r.video(), r.expId()) + " of " + source
-              + ": " + e.getMessage(), e);
+          String msg = "sample " + BadSample.metaKey(r.video(), r.expId()) + " of " + source + ": "
+              + e.getMessage();
+          // Keep the kind: a damaged frame is the input's fault (exit code 2), a failed read is not.
+          throw e instanceof org.egotune.mixer.reader.DatasetFormatException
+              ? new org.egotune.mixer.reader.DatasetFormatException(msg, e) : new IOException(msg, e);
         }
         LOG.warn("skipping bad sample {} ({}): {}", BadSample.metaKey(r.video(), r.expId()), source,
             e.getMessage());
