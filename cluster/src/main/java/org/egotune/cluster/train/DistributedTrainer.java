@@ -274,10 +274,6 @@ public final class DistributedTrainer {
     }
   }
 
-  static String duration(double seconds) {
-    return TrainingProgress.duration(seconds);
-  }
-
   /** The round's time split for a log line, in milliseconds. */
   static String split(RoundTimes t) {
     return String.format("time ms: broadcast %.0f, compute %.0f, reduce %.0f, scheduling %.0f,"

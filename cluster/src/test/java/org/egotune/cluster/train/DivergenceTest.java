@@ -28,9 +28,9 @@ class DivergenceTest {
 
   @Test
   void etaIsReadable() {
-    assertEquals("42s", DistributedTrainer.duration(42.2));
-    assertEquals("2m05s", DistributedTrainer.duration(125));
-    assertEquals("1h01m", DistributedTrainer.duration(3660));
-    assertEquals("?", DistributedTrainer.duration(Double.NaN));
+    assertEquals("42s", TrainingProgress.duration(42.2));
+    assertEquals("2m05s", TrainingProgress.duration(125));
+    assertEquals("1h01m", TrainingProgress.duration(3660));
+    assertEquals("?", TrainingProgress.duration(Double.NaN));
   }
 }

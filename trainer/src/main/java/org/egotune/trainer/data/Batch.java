@@ -19,9 +19,4 @@ public record Batch(Map<String, INDArray> inputs, INDArray mask, INDArray presen
   public Batch {
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
   }
-
-  /** The inputs in order, as DL4J's MultiDataSet features. */
-  public INDArray[] inputArrays() {
-    return inputs.values().toArray(new INDArray[0]);
-  }
 }
