@@ -37,6 +37,9 @@ public final class EgoTuneCli implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int execute(String... args) {
+    // bin/egotune's log4j2.xml names the filter; a spark-submit driver runs with the cluster's own
+    // config, so it is added here (bad input found in a Spark task: one line, not Spark's trace).
+    BadInputTaskFailureFilter.installIfAbsent();
     CommandLine cl = new CommandLine(new EgoTuneCli());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable root = ex;
