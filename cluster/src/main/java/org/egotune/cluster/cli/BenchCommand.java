@@ -222,7 +222,8 @@ final class BenchCommand implements Runnable {
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats (default ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--warmup", description = "Untimed steps first (default 2).")
+    @Option(names = "--warmup", description = "Untimed steps per side first (default 8: the Java"
+        + " training session's array cache fills in about 7 steps at full size).")
     Integer warmup;
 
     @Option(names = "--presets", split = ",", defaultValue = "full,small",
@@ -282,7 +283,7 @@ final class BenchCommand implements Runnable {
         for (String p : presets) {
           Sam2DecoderConfig cfg = p.equals("full") ? Sam2DecoderConfig.full() : Sam2DecoderConfig.small();
           int n = steps != null ? steps : p.equals("full") ? 2 : 10;
-          DecoderBenchmark.Settings s = new DecoderBenchmark.Settings(batch, n, repeats, warmup == null ? 2 : warmup);
+          DecoderBenchmark.Settings s = new DecoderBenchmark.Settings(batch, n, repeats, warmup == null ? 8 : warmup);
           DecoderBenchmark.Result r = DecoderBenchmark.run(p, cfg, s, torch);
           System.out.printf("| %s | %,d | %d | %d | %s | %s | %s | %s |%n", p, r.params(), batch, n, cell(r.java()),
               r.torch() == null ? "-" : cell(r.torch()), ratio(r.ratio()), ratio(r.pairedRatio()));

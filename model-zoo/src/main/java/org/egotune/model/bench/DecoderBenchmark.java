@@ -141,6 +141,7 @@ public final class DecoderBenchmark {
       }
       LOG.info("{} repeat {}: java {} ms/step, torch {} ms/step", preset, r + 1, j[r], t == null ? "-" : t[r]);
     }
+    LOG.info("{}: Java training session memory: {}", preset, java.memoryStats());
     return new Result(preset, config, s, java.decoder().params().size(), new Series(j),
         t == null ? null : new Series(t));
   }

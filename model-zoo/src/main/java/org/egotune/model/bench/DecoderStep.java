@@ -3,7 +3,7 @@ package org.egotune.model.bench;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.egotune.model.GradientGraph;
+import org.egotune.model.Fitter;
 import org.egotune.model.sam2.Sam2Decoder;
 import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -18,7 +18,7 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * One training step of the SAM2 decoder on a fixed random batch: forward, mean sigmoid BCE on the
- * selected mask, backward, AdamW, through {@code sd.fit} as the trainer runs it. The target is
+ * selected mask, backward, AdamW, through {@link Fitter} as the trainer runs it. The target is
  * learnable (where channel 0 of s0 is positive, which the mask head sees directly), so the loss
  * falls; {@code bench_torch.py} builds the same step in PyTorch.
  */
@@ -30,6 +30,7 @@ public final class DecoderStep {
 
   private final Sam2Decoder decoder;
   private final MultiDataSet batch;
+  private final Fitter fitter;
 
   /**
    * @param weightDecay AdamW's decoupled weight decay (0 for plain Adam)
@@ -52,7 +53,7 @@ public final class DecoderStep {
             Sam2Decoder.HIGH_RES_S1, Sam2Decoder.SEG_HIDDEN)
         .dataSetLabelMapping(TARGET)
         .build());
-    GradientGraph.createQuietly(sd);
+    fitter = new Fitter(sd);
     INDArray[] in = randomInputs(config, batchSize, new SplittableRandom(seed + 1));
     INDArray y = in[1].get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)).gt(0).castTo(DataType.FLOAT);
     batch = new MultiDataSet(in, new INDArray[] {y});
@@ -64,7 +65,13 @@ public final class DecoderStep {
 
   /** One optimizer step on the fixed batch. */
   public void step() {
-    decoder.sameDiff().fit(batch);
+    fitter.fit(batch);
+
+  }
+
+  /** How many of the steps' array requests the training session served from its cache. */
+  public String memoryStats() {
+    return fitter.memoryStats();
   }
 
   /** The loss on the fixed batch (one forward pass, no update). */

@@ -1,10 +1,9 @@
 package org.egotune.trainer.loop;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.egotune.model.Fitter;
 import org.egotune.model.GradientGraph;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
@@ -40,6 +39,7 @@ public final class LocalTrainer {
   private final SegModel model;
   private final TrainConfig config;
   private final GradientStep optimizer;
+  private final Fitter fitter;
   private final List<String> labels;
   private double lastGradNorm = Double.NaN;
 
@@ -55,11 +55,11 @@ public final class LocalTrainer {
         .dataSetLabelMapping(labels.toArray(new String[0]))
         .build();
     model.sameDiff().setTrainingConfig(tc);
-    initializeOptimizerState(model.sameDiff());
+    Fitter.initializeUpdaters(model.sameDiff());
     this.optimizer = new GradientStep(
         model.sameDiff(), model.params(), config.weightDecay(), config.gradClipNorm());
-    // ND4J prints a line per op while building the gradient graph: build it once, quietly.
-    GradientGraph.createQuietly(model.sameDiff());
+    // One training session for the trainer's life: its array cache is reused from step to step.
+    this.fitter = new Fitter(model.sameDiff());
   }
 
   /** AdamW's Adam half (the decay is {@link GradientStep}'s), on the warm-up + cosine schedule. */
@@ -129,7 +129,6 @@ public final class LocalTrainer {
       throw new IllegalArgumentException("batch of " + batch.samples()
           + " samples cannot be split into train.gradAccumulation=" + k + " equal micro-batches");
     }
-    SameDiff sd = model.sameDiff();
     int iteration = iteration();
     float diceCount = SegLoss.diceCount(batch.presence().sumNumber().doubleValue(), k);
     optimizer.begin();
@@ -141,7 +140,7 @@ public final class LocalTrainer {
       for (int i = 0; i < lab.length; i++) {
         lab[i] = ph.get(labels.get(i));
       }
-      sd.fit(new MultiDataSet(inputsInOrder(micro), lab));
+      fitter.fit(new MultiDataSet(inputsInOrder(micro), lab));
     }
     lastGradNorm = optimizer.apply(iteration, k);
     setIteration(iteration + 1);
@@ -256,22 +255,5 @@ public final class LocalTrainer {
 
   public void setIteration(int iteration) {
     model.sameDiff().getTrainingConfig().setIterationCount(iteration);
-  }
-
-  /**
-   * SameDiff creates the optimizer state lazily in its first {@code fit}. A worker must be able to
-   * receive the driver's state before its first step, so we create it now through the same
-   * (protected) method {@code fit} uses: the state starts at zero either way.
-   */
-  private static void initializeOptimizerState(SameDiff sd) {
-    try {
-      Method m = SameDiff.class.getDeclaredMethod("initializeTraining");
-      m.setAccessible(true);
-      m.invoke(sd);
-    } catch (NoSuchMethodException | IllegalAccessException e) {
-      throw new IllegalStateException("this ND4J version lacks SameDiff.initializeTraining()", e);
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("initialising the optimizer failed", e.getCause());
-    }
   }
 }

@@ -15,8 +15,9 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  * An optimizer step that SameDiff's {@code fit} cannot take by itself: gradients of several
  * micro-batches averaged, the average clipped to a global L2 norm, then AdamW with its schedule.
  *
- * <p>{@code fit} still runs the forward and backward passes (its memory handling is what makes
- * full-size training possible, see SAMEDIFF_NOTES.md), but each parameter's updater is replaced by
+ * <p>{@code fit}'s training iteration ({@link org.egotune.model.Fitter}) still runs the forward and
+ * backward passes (its memory handling is what makes full-size training possible, see
+ * SAMEDIFF_NOTES.md), but each parameter's updater is replaced by
  * one that adds the gradient to a buffer and hands {@code fit} a zero update. {@link #apply} then
  * runs ND4J's own Adam updaters and {@link WeightDecay} on the buffers, exactly as {@code fit}'s
  * training session would: with one micro-batch and no clipping the parameters are bit-identical to
