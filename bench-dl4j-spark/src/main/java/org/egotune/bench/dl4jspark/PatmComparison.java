@@ -24,8 +24,9 @@ import org.nd4j.linalg.dataset.DataSet;
  * ComputationGraph ({@link TinyCnn}), the same minibatches, workers, batch and averaging frequency,
  * in one Spark context, alternating the two sides. Prints frames/s per repeat and the median ratio.
  *
- * <p>Usage: {@code PatmComparison [workers] [k] [rounds] [repeats] [--frames N] [--patm paths|direct|export|legacy]
- * [--prefetch N] [--repartition always|differs] [--profile]}. {@code --profile} first runs one
+ * <p>Usage: {@code PatmComparison [workers] [k] [rounds] [repeats] [--frames N] [--patm A[,B...]]
+ * [--prefetch N] [--repartition always|differs] [--profile]}; A is paths, direct, export or legacy
+ * (docs/benchmarks.md), several alternate in one run. {@code --profile} first runs one
  * instrumented epoch per side (DL4J's training stats, Spark's task metrics, EgoTune's phase timers)
  * and prints where the time went.
  */
@@ -64,7 +65,13 @@ public final class PatmComparison {
     int rounds = pos.size() > 2 ? Integer.parseInt(pos.get(2)) : 10;
     int repeats = pos.size() > 3 ? Integer.parseInt(pos.get(3)) : 3;
     double lr = 3e-3;
-    PatmSetup setup = new PatmSetup(approach, prefetch, repartition);
+    // Several approaches ("paths,direct") alternate in one run, each against the same EgoTune repeats.
+    List<PatmSetup> setups = new ArrayList<>();
+    for (String a : approach.split(",")) {
+      setups.add(new PatmSetup(a, prefetch, repartition));
+    }
+    boolean wantLegacy = setups.stream().anyMatch(x -> x.approach().equals("legacy"));
+    boolean wantPaths = setups.stream().anyMatch(x -> x.approach().equals("paths"));
     // DL4J's Spark master asks an NTP server for the time by default; there is none offline.
     System.setProperty("org.deeplearning4j.spark.time.TimeSource",
         "org.deeplearning4j.spark.time.SystemClockTimeSource");
@@ -79,23 +86,24 @@ public final class PatmComparison {
       // driver-side list: a ParallelCollectionRDD's partition carries its data, so every task
       // reading it (even from the cache) would ship the whole partition (5 MB per task here).
       List<Integer> indices = IntStream.range(0, batches).boxed().toList();
-      JavaRDD<DataSet> rdd;
-      if (approach.equals("legacy")) {
+      JavaRDD<DataSet> rdd = sc.parallelize(indices, workers).map(i -> TinyCnn.batch(i, f))
+          .persist(StorageLevel.MEMORY_ONLY());
+      rdd.count();
+      JavaRDD<DataSet> legacyRdd = null;
+      if (wantLegacy) {
         // This benchmark's first version, kept to measure what it cost PATM: the list parallelized
         // from the driver, Direct approach, DL4J's default storage level (MEMORY_ONLY_SER).
         List<DataSet> list = new ArrayList<>(batches);
         for (int i = 0; i < batches; i++) {
           list.add(TinyCnn.batch(i, frames));
         }
-        rdd = sc.parallelize(list, workers).cache();
-      } else {
-        rdd = sc.parallelize(indices, workers).map(i -> TinyCnn.batch(i, f)).persist(StorageLevel.MEMORY_ONLY());
+        legacyRdd = sc.parallelize(list, workers).cache();
+        legacyRdd.count();
       }
-      rdd.count();
       // The paths approach: DL4J's documented best practice, the minibatches saved once (not timed,
       // as EgoTune's `prepare` is not timed) and every split loads its files on the workers.
       JavaRDD<String> paths = null;
-      if (approach.equals("paths")) {
+      if (wantPaths) {
         List<String> files = new ArrayList<>(batches);
         for (int i = 0; i < batches; i++) {
           File out = new File(exportDir, "mds_" + i + ".bin");
@@ -110,38 +118,53 @@ public final class PatmComparison {
       System.out.printf("workers %d, k %d, rounds %d (%d minibatches of %d frames), repeats %d; PATM: %s,"
           + " workerPrefetchNumBatches %d, repartition %s%n", workers, k, rounds, batches, frames, repeats,
           approach, prefetch, repartition);
-      PatmData data = new PatmData(rdd, paths, new File(exportDir, "export").getPath());
-      patm(sc, data, setup, workers, k, frames, lr, false); // warm-up
+      PatmData data = new PatmData(rdd, legacyRdd, paths, new File(exportDir, "export").getPath());
+      for (PatmSetup setup : setups) {
+        patm(sc, data, setup, workers, k, frames, lr, false); // warm-up
+      }
       OursOnCnn.train(sc, "warm", workers, k, 2, frames, lr, null);
       if (profile) {
-        profile(sc, data, setup, workers, k, rounds, frames, lr);
+        for (PatmSetup setup : setups) {
+          profile(sc, data, setup, workers, k, rounds, frames, lr);
+        }
       }
+      int n = setups.size();
       double[] ours = new double[repeats];
-      double[] theirs = new double[repeats];
+      double[][] theirs = new double[n][repeats];
       for (int r = 0; r < repeats; r++) {
+        StringBuilder line = new StringBuilder("repeat " + (r + 1) + ":");
+        for (int j = 0; j < n; j++) {
+          long t0 = System.nanoTime();
+          patm(sc, data, setups.get(j), workers, k, frames, lr, false);
+          theirs[j][r] = samples / ((System.nanoTime() - t0) / 1e9);
+          line.append(String.format(" PATM %s %.1f,", setups.get(j).approach(), theirs[j][r]));
+        }
         long t0 = System.nanoTime();
-        patm(sc, data, setup, workers, k, frames, lr, false);
-        theirs[r] = samples / ((System.nanoTime() - t0) / 1e9);
-        t0 = System.nanoTime();
         OursOnCnn.train(sc, "run" + r, workers, k, rounds, frames, lr, null);
         ours[r] = samples / ((System.nanoTime() - t0) / 1e9);
-        System.out.printf("repeat %d: PATM %.1f frames/s, EgoTune round %.1f frames/s, ratio %.2f%n",
-            r + 1, theirs[r], ours[r], ours[r] / theirs[r]);
+        line.append(String.format(" EgoTune round %.1f frames/s; ratio", ours[r]));
+        for (int j = 0; j < n; j++) {
+          line.append(String.format(" %.2f", ours[r] / theirs[j][r]));
+        }
+        System.out.println(line);
       }
-      double[] ratio = new double[repeats];
-      for (int r = 0; r < repeats; r++) {
-        ratio[r] = ours[r] / theirs[r];
+      System.out.printf("median EgoTune round %.1f (%.1f-%.1f) frames/s%n", median(ours), min(ours), max(ours));
+      for (int j = 0; j < n; j++) {
+        double[] ratio = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+          ratio[r] = ours[r] / theirs[j][r];
+        }
+        System.out.printf("median PATM %s %.1f (%.1f-%.1f) frames/s; ours / PATM %s: %.2f (min %.2f, max %.2f)%n",
+            setups.get(j).approach(), median(theirs[j]), min(theirs[j]), max(theirs[j]), setups.get(j).approach(),
+            median(ratio), min(ratio), max(ratio));
       }
-      System.out.printf("median: PATM %.1f (%.1f-%.1f), EgoTune round %.1f (%.1f-%.1f) frames/s;"
-          + " ratio %.2f (min %.2f, max %.2f)%n", median(theirs), min(theirs), max(theirs), median(ours),
-          min(ours), max(ours), median(ratio), min(ratio), max(ratio));
     } finally {
       deleteTree(exportDir);
     }
   }
 
   /** PATM's training data in the two forms it can fit from. */
-  record PatmData(JavaRDD<DataSet> rdd, JavaRDD<String> paths, String exportDir) {}
+  record PatmData(JavaRDD<DataSet> rdd, JavaRDD<DataSet> legacyRdd, JavaRDD<String> paths, String exportDir) {}
 
   private static SparkComputationGraph patm(JavaSparkContext sc, PatmData data, PatmSetup s, int workers,
       int k, int frames, double lr, boolean stats) {
@@ -163,6 +186,8 @@ public final class PatmComparison {
     SparkComputationGraph net = new SparkComputationGraph(sc, TinyCnn.conf(7, lr), b.build());
     if (s.approach().equals("paths")) {
       net.fitPathsMultiDataSet(data.paths());
+    } else if (s.approach().equals("legacy")) {
+      net.fit(data.legacyRdd());
     } else {
       net.fit(data.rdd());
     }
@@ -186,7 +211,7 @@ public final class PatmComparison {
     sc.clearJobGroup();
     sc.sc().listenerBus().waitUntilEmpty();
     sc.sc().removeSparkListener(l);
-    System.out.printf("%n=== profile: PATM epoch %.2f s, EgoTune round epoch %.2f s ===%n", patmWall, oursWall);
+    System.out.printf("%n=== profile: PATM (" + s.approach() + ") epoch %.2f s, EgoTune round epoch %.2f s ===%n", patmWall, oursWall);
     System.out.println("--- DL4J's training stats (PATM) ---");
     // statsAsString() needs DL4J's UI module; the sums are what matter here.
     printStats(net.getSparkTrainingStats(), "");
@@ -220,6 +245,17 @@ public final class PatmComparison {
       }
       long sum = ev.stream().mapToLong(org.deeplearning4j.spark.stats.EventStats::getDurationMs).sum();
       System.out.printf("%s%-45s events %4d, summed %7d ms%n", indent, key, ev.size(), sum);
+      if (key.contains("WorkerFitTimes")) {
+        // Per minibatch in start order, per worker thread: shows whether a split's first
+        // minibatches (on a freshly built network) cost more than the rest.
+        List<org.deeplearning4j.spark.stats.EventStats> sorted = new ArrayList<>(ev);
+        sorted.sort(java.util.Comparator.comparingLong(org.deeplearning4j.spark.stats.EventStats::getStartTime));
+        StringBuilder b = new StringBuilder(indent + "  per minibatch ms:");
+        for (org.deeplearning4j.spark.stats.EventStats e : sorted) {
+          b.append(' ').append(e.getDurationMs());
+        }
+        System.out.println(b);
+      }
     }
     printStats(st.getNestedTrainingStats(), indent + "  ");
   }
