@@ -95,11 +95,6 @@ final class TaskMetricsListener extends SparkListener {
     }
   }
 
-  void reset() {
-    byGroup.clear();
-    jobs.clear();
-  }
-
   /** "map at PatmComparison.java:123" -> "map at PatmComparison.java:123"; long call sites cut. */
   private static String shortName(String name) {
     return name.length() > 60 ? name.substring(0, 60) : name;
