@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run with model.weights = another seed's initialisation trains exactly like a run seeded with
- * that seed (every worker started from the file), records the file in the checkpoint's meta, and a
- * file of the wrong shapes stops the run before training, naming the file.
+ * that seed (every worker started from the file), records the file in the checkpoint's meta, a
+ * file of the wrong shapes stops the run before training, naming the file, and a resumed run ends
+ * where the uninterrupted one does.
  */
 class InitialWeightsRunTest {
   @TempDir Path tmp;
@@ -74,6 +75,40 @@ class InitialWeightsRunTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> new DistributedTrainer(bad, conf).run(spark, false));
       assertTrue(e.getMessage().startsWith("model.weights: " + narrow), e.getMessage());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void aRunStartedFromWeightsResumesBitForBit() throws Exception {
+    SparkSession spark = SparkRuntime.session("initial-weights-resume", "local[2]");
+    try {
+      String shards = TinyJob.prepareData(spark, tmp);
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      ModelConfig m = TinyJob.of("x", "y", 1, 1, 1, 1).model();
+      // Another seed's model: its parameters and its positional-encoding buffer (a graph constant
+      // that checkpoints carry in their meta, not in the flat parameters) differ from seed 5's.
+      Path file = tmp.resolve("init77.safetensors");
+      SegModel.build(new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(), 77L))
+          .saveSafetensors(file, Map.of());
+      ModelConfig fromFile = new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(),
+          m.initSeed(), file.toString());
+
+      float[] whole = new DistributedTrainer(
+          withModel(TinyJob.of(shards, tmp.resolve("whole").toString(), 4, 1, 1, 5), fromFile), conf)
+          .run(spark, false).params();
+      String half = tmp.resolve("half").toString();
+      new DistributedTrainer(withModel(TinyJob.of(shards, half, 2, 1, 1, 5), fromFile), conf).run(spark, false);
+      float[] resumed = new DistributedTrainer(withModel(TinyJob.of(shards, half, 4, 1, 1, 5), fromFile), conf)
+          .run(spark, true).params();
+      assertArrayEquals(whole, resumed, "stopped after 2 steps and resumed to 4 = 4 steps at once");
+
+      // The same resume with the buffer of the default seed instead of the file's would not agree:
+      // a run that never saw the file ends elsewhere, so the comparison above can fail.
+      float[] plain = new DistributedTrainer(TinyJob.of(shards, tmp.resolve("plain").toString(), 4, 1, 1, 5), conf)
+          .run(spark, false).params();
+      assertFalse(java.util.Arrays.equals(whole, plain), "the file changed the run");
     } finally {
       spark.stop();
     }
