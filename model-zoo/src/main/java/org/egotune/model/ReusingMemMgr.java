@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A SameDiff session memory manager that keeps every array the session releases and hands it out
- * again for the next request of the same data type and shape, so that a training loop's steps,
+ * A SameDiff session memory manager that keeps every array the session releases and hands its
+ * buffer out again for the next request of the same data type and size (in any shape), so that a training loop's steps,
  * which allocate the same sizes in the same order every time, stop allocating after the first.
  *
  * <p>Why not ND4J's {@code ArrayCacheMemoryMgr}: in 1.0.0-M2.1 it caches at most a quarter of
@@ -48,14 +48,17 @@ final class ReusingMemMgr implements SessionMemMgr {
       // Detached arrays outlive the session (returned outputs): never from, never into, the cache.
       return Nd4j.createUninitializedDetached(dataType, shape);
     }
-    ArrayDeque<INDArray> q = free.get(key(dataType, shape));
+    ArrayDeque<INDArray> q = free.get(key(dataType, bytes));
     INDArray a = q == null ? null : q.pollLast();
     if (a != null) {
       cached.remove(a.data().address());
       cachedBytes -= bytes;
       reused++;
       reusedBytes += bytes;
-      return a;
+      // Same buffer length, maybe another shape ([B*N, C] and [B, N, C] are common): a new
+      // c-ordered array over the whole buffer, which is not a view.
+      return java.util.Arrays.equals(a.shape(), shape) && a.ordering() == 'c'
+          ? a : Nd4j.create(a.data(), shape);
     }
     a = Nd4j.createUninitializedDetached(dataType, shape);
     owned.add(a.data().address());
@@ -85,11 +88,13 @@ final class ReusingMemMgr implements SessionMemMgr {
       return;
     }
     long address = array.data().address();
-    if (!owned.contains(address) || !cached.add(address)) {
+    long bytes = bytes(array.dataType(), array.shape());
+    if (bytes != array.data().length() * array.dataType().width()
+        || !owned.contains(address) || !cached.add(address)) {
       return;
     }
-    free.computeIfAbsent(key(array.dataType(), array.shape()), k -> new ArrayDeque<>()).addLast(array);
-    cachedBytes += bytes(array.dataType(), array.shape());
+    free.computeIfAbsent(key(array.dataType(), bytes), k -> new ArrayDeque<>()).addLast(array);
+    cachedBytes += bytes;
   }
 
   @Override
@@ -106,8 +111,8 @@ final class ReusingMemMgr implements SessionMemMgr {
         reusedBytes >> 20, requestedBytes >> 20, cachedBytes >> 20);
   }
 
-  private static String key(DataType t, long[] shape) {
-    return t + java.util.Arrays.toString(shape);
+  private static String key(DataType t, long bytes) {
+    return t + ":" + bytes;
   }
 
   private static long bytes(DataType t, long[] shape) {
