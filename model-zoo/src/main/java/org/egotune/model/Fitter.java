@@ -25,13 +25,12 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * SameDiff's {@code fit(MultiDataSet)}, one training iteration, on a training session that lives
  * as long as this object instead of one built per call.
  *
- * <p>Why: a SameDiff training session keeps a cache of the arrays its ops allocate and hands them
- * out again as later ops (or later iterations) ask for the same sizes. {@code fit(MultiDataSet)}
- * builds a new session for every call, so each step allocates every activation and gradient anew
- * and the old ones are only freed when the Java GC finds them; every new array is fresh memory
- * the kernel has to zero page by page. At full decoder size that was about 1.4 GB of new pages per
- * step, 25 % of the CPU time in the kernel's page clearing and step times from 1.9 s to 12 s
- * (docs/benchmarks.md, "SAM2 decoder"). One session across steps reuses its arrays.
+ * <p>Why: {@code fit(MultiDataSet)} builds a new training session, with a new array cache, for
+ * every call, so each step allocates every activation and gradient anew (1,666 arrays, 6.25 GB at
+ * full decoder size, batch 5), ND4J zero-fills each, the kernel zero-fills the fresh pages first,
+ * and the old arrays are freed only when the Java GC finds them, in bursts that stall a step 3x
+ * (docs/benchmarks.md, "SAM2 decoder"). Here one session, with a {@link ReusingMemMgr}, lives
+ * across steps, and the arrays it still holds after an iteration go back to the cache.
  *
  * <p>An iteration does exactly what {@code fit} does for one minibatch: the same placeholders from
  * the training config's mappings, the same trainable set (every {@code VARIABLE}), the graph's own
