@@ -3,6 +3,7 @@
 # workers (docs/benchmarks.md). Builds the benchmark module (profile dl4j-spark-bench; it is never
 # part of the application jar) and runs it with Spark local[WORKERS].
 #   bench-dl4j-spark/run.sh [workers] [k] [rounds] [repeats] [--frames N] [--profile]
+#       [--net tiny|large] [--bottleneck H]
 #       [--patm paths|direct|export|legacy[,...]] [--prefetch N] [--repartition always|differs]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -55,8 +55,8 @@ final class OursOnCnn {
 
   /** Trains {@code rounds} rounds of k minibatches per worker; returns the final parameters. */
   static float[] train(JavaSparkContext sc, String run, int workers, int k, int rounds, int frames,
-      double lr, Timers timers) {
-    ComputationGraph net = new ComputationGraph(TinyCnn.conf(7, lr));
+      double lr, int bottleneck, Timers timers) {
+    ComputationGraph net = new ComputationGraph(TinyCnn.conf(7, lr, bottleneck));
     net.init();
     float[] params = net.params().toFloatVector();
     float[] updater = net.getUpdater().getStateViewArray().toFloatVector();
@@ -66,7 +66,7 @@ final class OursOnCnn {
       Broadcast<Round> bc = sc.broadcast(new Round(params, updater, r * k, r * k * workers));
       long b = System.nanoTime();
       List<Result> rs = new ArrayList<>(sc.parallelize(ids, workers)
-          .map(w -> step(run, w, workers, k, frames, lr, bc)).collect());
+          .map(w -> step(run, w, workers, k, frames, lr, bottleneck, bc)).collect());
       long c = System.nanoTime();
       bc.destroy();
       rs.sort(Comparator.comparingInt(Result::worker));
@@ -92,12 +92,12 @@ final class OursOnCnn {
   }
 
   private static Result step(String run, int worker, int workers, int k, int frames, double lr,
-      Broadcast<Round> bc) {
+      int bottleneck, Broadcast<Round> bc) {
     long t0 = System.nanoTime();
     Round in = bc.value();
     long t1 = System.nanoTime();
     ComputationGraph net = NETS.computeIfAbsent(run + "#" + worker, key -> {
-      ComputationGraph g = new ComputationGraph(TinyCnn.conf(7, lr));
+      ComputationGraph g = new ComputationGraph(TinyCnn.conf(7, lr, bottleneck));
       g.init();
       return g;
     });

@@ -21,12 +21,14 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Throughput of DL4J's ParameterAveragingTrainingMaster against EgoTune's round design, on the same
- * ComputationGraph ({@link TinyCnn}), the same minibatches, workers, batch and averaging frequency,
+ * ComputationGraph ({@link TinyCnn}, tiny or with its large dense bottleneck), the same minibatches, workers, batch and averaging frequency,
  * in one Spark context, alternating the two sides. Prints frames/s per repeat and the median ratio.
  *
- * <p>Usage: {@code PatmComparison [workers] [k] [rounds] [repeats] [--frames N] [--patm A[,B...]]
- * [--prefetch N] [--repartition always|differs] [--profile]}; A is paths, direct, export or legacy
- * (docs/benchmarks.md), several alternate in one run. {@code --profile} first runs one
+ * <p>Usage: {@code PatmComparison [workers] [k] [rounds] [repeats] [--frames N] [--net tiny|large]
+ * [--bottleneck H] [--patm A[,B...]] [--prefetch N] [--repartition always|differs] [--profile]};
+ * A is paths, direct, export or legacy (docs/benchmarks.md), several alternate in one run.
+ * {@code --net large} adds the dense bottleneck (8.87 M parameters), {@code --bottleneck H} sets
+ * its width. {@code --profile} first runs one
  * instrumented epoch per side (DL4J's training stats, Spark's task metrics, EgoTune's phase timers)
  * and prints where the time went.
  */
@@ -46,10 +48,17 @@ public final class PatmComparison {
     String approach = "paths";
     int prefetch = 2; // DL4J's default: one async loader thread per worker
     Repartition repartition = Repartition.Always; // DL4J's default
+    int bottleneck = 0; // the tiny net
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--frames" -> frames = Integer.parseInt(args[++i]);
         case "--profile" -> profile = true;
+        case "--net" -> bottleneck = switch (args[++i]) {
+          case "tiny" -> 0;
+          case "large" -> TinyCnn.LARGE_BOTTLENECK;
+          default -> throw new IllegalArgumentException("--net tiny|large");
+        };
+        case "--bottleneck" -> bottleneck = Integer.parseInt(args[++i]);
         case "--patm" -> approach = args[++i];
         case "--prefetch" -> prefetch = Integer.parseInt(args[++i]);
         case "--repartition" -> repartition = switch (args[++i]) {
@@ -115,17 +124,22 @@ public final class PatmComparison {
         paths.count();
       }
       long samples = (long) batches * frames;
-      System.out.printf("workers %d, k %d, rounds %d (%d minibatches of %d frames), repeats %d; PATM: %s,"
-          + " workerPrefetchNumBatches %d, repartition %s%n", workers, k, rounds, batches, frames, repeats,
-          approach, prefetch, repartition);
+      org.deeplearning4j.nn.graph.ComputationGraph probe =
+          new org.deeplearning4j.nn.graph.ComputationGraph(TinyCnn.conf(7, lr, bottleneck));
+      probe.init();
+      long params = probe.numParams();
+      System.out.printf("net %s (%,d parameters), workers %d, k %d, rounds %d (%d minibatches of %d frames),"
+          + " repeats %d; PATM: %s, workerPrefetchNumBatches %d, repartition %s%n",
+          bottleneck == 0 ? "tiny" : "large, bottleneck " + bottleneck, params, workers, k, rounds, batches,
+          frames, repeats, approach, prefetch, repartition);
       PatmData data = new PatmData(rdd, legacyRdd, paths, new File(exportDir, "export").getPath());
       for (PatmSetup setup : setups) {
-        patm(sc, data, setup, workers, k, frames, lr, false); // warm-up
+        patm(sc, data, setup, workers, k, frames, lr, bottleneck, false); // warm-up
       }
-      OursOnCnn.train(sc, "warm", workers, k, 2, frames, lr, null);
+      OursOnCnn.train(sc, "warm", workers, k, 2, frames, lr, bottleneck, null);
       if (profile) {
         for (PatmSetup setup : setups) {
-          profile(sc, data, setup, workers, k, rounds, frames, lr);
+          profile(sc, data, setup, workers, k, rounds, frames, lr, bottleneck);
         }
       }
       int n = setups.size();
@@ -135,12 +149,12 @@ public final class PatmComparison {
         StringBuilder line = new StringBuilder("repeat " + (r + 1) + ":");
         for (int j = 0; j < n; j++) {
           long t0 = System.nanoTime();
-          patm(sc, data, setups.get(j), workers, k, frames, lr, false);
+          patm(sc, data, setups.get(j), workers, k, frames, lr, bottleneck, false);
           theirs[j][r] = samples / ((System.nanoTime() - t0) / 1e9);
           line.append(String.format(" PATM %s %.1f,", setups.get(j).approach(), theirs[j][r]));
         }
         long t0 = System.nanoTime();
-        OursOnCnn.train(sc, "run" + r, workers, k, rounds, frames, lr, null);
+        OursOnCnn.train(sc, "run" + r, workers, k, rounds, frames, lr, bottleneck, null);
         ours[r] = samples / ((System.nanoTime() - t0) / 1e9);
         line.append(String.format(" EgoTune round %.1f frames/s; ratio", ours[r]));
         for (int j = 0; j < n; j++) {
@@ -167,11 +181,15 @@ public final class PatmComparison {
   record PatmData(JavaRDD<DataSet> rdd, JavaRDD<DataSet> legacyRdd, JavaRDD<String> paths, String exportDir) {}
 
   private static SparkComputationGraph patm(JavaSparkContext sc, PatmData data, PatmSetup s, int workers,
-      int k, int frames, double lr, boolean stats) {
+      int k, int frames, double lr, int bottleneck, boolean stats) {
     ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(workers, frames)
         .averagingFrequency(k)
         .batchSizePerWorker(frames)
         .workerPrefetchNumBatches(s.prefetch())
+        // Average Adam's state, as our round does. Explicit: DL4J's javadoc calls this the default,
+        // but 1.0.0-M2's Builder leaves it false (each split then restarts Adam from zero moments and
+        // ships only the parameters back, a third of the bytes at 8.9 M parameters).
+        .saveUpdater(true)
         .repartionData(s.repartition())
         .collectTrainingStats(stats);
     switch (s.approach()) {
@@ -183,7 +201,7 @@ public final class PatmComparison {
       case "paths" -> { }
       default -> throw new IllegalArgumentException("--patm paths|direct|export|legacy, found " + s.approach());
     }
-    SparkComputationGraph net = new SparkComputationGraph(sc, TinyCnn.conf(7, lr), b.build());
+    SparkComputationGraph net = new SparkComputationGraph(sc, TinyCnn.conf(7, lr, bottleneck), b.build());
     if (s.approach().equals("paths")) {
       net.fitPathsMultiDataSet(data.paths());
     } else if (s.approach().equals("legacy")) {
@@ -196,17 +214,17 @@ public final class PatmComparison {
 
   /** One instrumented epoch per side; prints where each spent its time. */
   private static void profile(JavaSparkContext sc, PatmData data, PatmSetup s, int workers, int k, int rounds,
-      int frames, double lr) throws java.util.concurrent.TimeoutException {
+      int frames, double lr, int bottleneck) throws java.util.concurrent.TimeoutException {
     TaskMetricsListener l = new TaskMetricsListener();
     sc.sc().addSparkListener(l);
     sc.setJobGroup("patm", "PATM", false);
     long t0 = System.nanoTime();
-    SparkComputationGraph net = patm(sc, data, s, workers, k, frames, lr, true);
+    SparkComputationGraph net = patm(sc, data, s, workers, k, frames, lr, bottleneck, true);
     double patmWall = (System.nanoTime() - t0) / 1e9;
     sc.setJobGroup("ours", "EgoTune round", false);
     OursOnCnn.Timers timers = new OursOnCnn.Timers();
     t0 = System.nanoTime();
-    OursOnCnn.train(sc, "profile", workers, k, rounds, frames, lr, timers);
+    OursOnCnn.train(sc, "profile", workers, k, rounds, frames, lr, bottleneck, timers);
     double oursWall = (System.nanoTime() - t0) / 1e9;
     sc.clearJobGroup();
     sc.sc().listenerBus().waitUntilEmpty();
