@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
+import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
@@ -28,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * step's peak activation memory. Not thread-safe, like the session that owns it.
  */
 final class ReusingMemMgr implements SessionMemMgr {
-  private final Map<String, ArrayDeque<INDArray>> free = new HashMap<>();
+  /** Released arrays by data type and buffer size in bytes. */
+  private final Map<Key, ArrayDeque<INDArray>> free = new HashMap<>();
   /** Buffer addresses of arrays allocated here, reusable once released. */
   private final Set<Long> owned = new HashSet<>();
   /** Buffer addresses currently in {@link #free} (a second release of one is ignored). */
@@ -48,7 +50,7 @@ final class ReusingMemMgr implements SessionMemMgr {
       // Detached arrays outlive the session (returned outputs): never from, never into, the cache.
       return Nd4j.createUninitializedDetached(dataType, shape);
     }
-    ArrayDeque<INDArray> q = free.get(key(dataType, bytes));
+    ArrayDeque<INDArray> q = free.get(new Key(dataType, bytes));
     INDArray a = q == null ? null : q.pollLast();
     if (a != null) {
       cached.remove(a.data().address());
@@ -93,7 +95,7 @@ final class ReusingMemMgr implements SessionMemMgr {
         || !owned.contains(address) || !cached.add(address)) {
       return;
     }
-    free.computeIfAbsent(key(array.dataType(), bytes), k -> new ArrayDeque<>()).addLast(array);
+    free.computeIfAbsent(new Key(array.dataType(), bytes), k -> new ArrayDeque<>()).addLast(array);
     cachedBytes += bytes;
   }
 
@@ -111,15 +113,9 @@ final class ReusingMemMgr implements SessionMemMgr {
         reusedBytes >> 20, requestedBytes >> 20, cachedBytes >> 20);
   }
 
-  private static String key(DataType t, long bytes) {
-    return t + ":" + bytes;
-  }
+  private record Key(DataType dataType, long bytes) {}
 
   private static long bytes(DataType t, long[] shape) {
-    long n = 1;
-    for (long s : shape) {
-      n *= s;
-    }
-    return n * t.width();
+    return ArrayUtil.prodLong(shape) * t.width();
   }
 }

@@ -28,6 +28,10 @@ public final class DecoderStep {
   /** The loss variable. */
   public static final String LOSS = "loss";
 
+  /** The decoder's inputs, in the order of the training config's feature mapping and the batch. */
+  private static final String[] INPUTS = {Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0,
+      Sam2Decoder.HIGH_RES_S1, Sam2Decoder.SEG_HIDDEN};
+
   private final Sam2Decoder decoder;
   private final MultiDataSet batch;
   private final Fitter fitter;
@@ -36,10 +40,20 @@ public final class DecoderStep {
    * @param weightDecay AdamW's decoupled weight decay (0 for plain Adam)
    */
   public DecoderStep(Sam2DecoderConfig config, int batchSize, long seed, double learningRate, double weightDecay) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be >= 1, found " + batchSize);
-    }
-    decoder = Sam2Decoder.build(config, seed);
+    batch = randomBatch(config, batchSize, seed + 1);
+    decoder = trainingGraph(config, seed, learningRate, weightDecay);
+    fitter = new Fitter(decoder.sameDiff());
+  }
+
+  /**
+   * The decoder with this step's loss and optimizer attached (training config set), ready for
+   * {@code sd.fit} or a {@link Fitter}.
+   *
+   * @param weightDecay AdamW's decoupled weight decay (0 for plain Adam)
+   */
+  public static Sam2Decoder trainingGraph(Sam2DecoderConfig config, long seed, double learningRate,
+      double weightDecay) {
+    Sam2Decoder decoder = Sam2Decoder.build(config, seed);
     SameDiff sd = decoder.sameDiff();
     int side = config.maskSize();
     SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, -1, 1, side, side);
@@ -49,14 +63,23 @@ public final class DecoderStep {
         .updater(new Adam(learningRate))
         // applyLR=true makes the decay decoupled and scaled by the learning rate: AdamW.
         .weightDecay(weightDecay, true)
-        .dataSetFeatureMapping(Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0,
-            Sam2Decoder.HIGH_RES_S1, Sam2Decoder.SEG_HIDDEN)
+        .dataSetFeatureMapping(INPUTS)
         .dataSetLabelMapping(TARGET)
         .build());
-    fitter = new Fitter(sd);
-    INDArray[] in = randomInputs(config, batchSize, new SplittableRandom(seed + 1));
+    return decoder;
+  }
+
+  /**
+   * A batch for {@link #trainingGraph}: unit-variance random inputs drawn from {@code seed} (not
+   * ND4J's global RNG) and the learnable target, where channel 0 of s0 is positive.
+   */
+  public static MultiDataSet randomBatch(Sam2DecoderConfig config, int batchSize, long seed) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, found " + batchSize);
+    }
+    INDArray[] in = randomInputs(config, batchSize, new SplittableRandom(seed));
     INDArray y = in[1].get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)).gt(0).castTo(DataType.FLOAT);
-    batch = new MultiDataSet(in, new INDArray[] {y});
+    return new MultiDataSet(in, new INDArray[] {y});
   }
 
   public Sam2Decoder decoder() {
@@ -66,7 +89,6 @@ public final class DecoderStep {
   /** One optimizer step on the fixed batch. */
   public void step() {
     fitter.fit(batch);
-
   }
 
   /** How many of the steps' array requests the training session served from its cache. */
@@ -76,14 +98,17 @@ public final class DecoderStep {
 
   /** The loss on the fixed batch (one forward pass, no update). */
   public double loss() {
+    return loss(decoder.sameDiff(), batch);
+  }
+
+  /** The loss of {@link #trainingGraph} {@code sd} on {@code batch} (one forward pass, no update). */
+  public static double loss(SameDiff sd, MultiDataSet batch) {
     Map<String, INDArray> ph = new HashMap<>();
-    String[] names = {Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0, Sam2Decoder.HIGH_RES_S1,
-        Sam2Decoder.SEG_HIDDEN};
-    for (int i = 0; i < names.length; i++) {
-      ph.put(names[i], batch.getFeatures(i));
+    for (int i = 0; i < INPUTS.length; i++) {
+      ph.put(INPUTS[i], batch.getFeatures(i));
     }
     ph.put(TARGET, batch.getLabels(0));
-    return decoder.sameDiff().output(ph, LOSS).get(LOSS).getDouble(0);
+    return sd.output(ph, LOSS).get(LOSS).getDouble(0);
   }
 
   /** Mean sigmoid binary cross-entropy from logits, in the stable form max(x, 0) - x y + log(1 + e^-|x|). */

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The small decoder trains through {@code sd.fit}: a sigmoid-BCE loss on the selected mask falls. */
+/** The small decoder trains through {@link org.egotune.model.Fitter} (as the trainer does): a sigmoid-BCE loss on the selected mask falls. */
 class Sam2TrainingTest {
   private static final Logger LOG = LoggerFactory.getLogger(Sam2TrainingTest.class);
 
