@@ -7,7 +7,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.egotune.cluster.config.JobConfig;
+import org.egotune.trainer.config.JobConfig;
 import org.egotune.mixer.mix.MixAudit;
 import org.egotune.mixer.mix.MixSource;
 import org.egotune.mixer.shard.DatasetManifest;

@@ -1,5 +1,6 @@
 package org.egotune.cluster.cli;
 
+import org.egotune.trainer.run.Version;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;

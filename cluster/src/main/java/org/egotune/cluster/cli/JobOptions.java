@@ -3,8 +3,8 @@ package org.egotune.cluster.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.egotune.cluster.config.ConfigLoader;
-import org.egotune.cluster.config.JobConfig;
+import org.egotune.trainer.config.ConfigLoader;
+import org.egotune.trainer.config.JobConfig;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run a job: the config file and the flags that override it. */

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.egotune.cluster.config.ConfigLoader;
+import org.egotune.trainer.config.ConfigLoader;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.mixer.reader.BadSamplePolicy;

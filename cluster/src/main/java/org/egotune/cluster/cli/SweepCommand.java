@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.egotune.cluster.config.JobConfig;
+import org.egotune.trainer.config.JobConfig;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.cluster.sweep.PointResult;
 import org.egotune.cluster.sweep.SweepConfig;

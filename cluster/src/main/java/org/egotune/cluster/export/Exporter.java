@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.egotune.cluster.cli.Version;
+import org.egotune.trainer.run.Version;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
 import org.egotune.model.params.ParamTable;

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.egotune.cluster.config.JobConfig;
+import org.egotune.trainer.config.JobConfig;
 import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.record.ClipRecord;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.egotune.cluster.config.JobConfig;
+import org.egotune.trainer.config.JobConfig;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;

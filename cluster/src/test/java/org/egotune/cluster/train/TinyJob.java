@@ -2,10 +2,10 @@ package org.egotune.cluster.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.egotune.cluster.config.CheckpointConfig;
-import org.egotune.cluster.config.DataConfig;
-import org.egotune.cluster.config.JobConfig;
-import org.egotune.cluster.config.SparkConfig;
+import org.egotune.trainer.config.CheckpointConfig;
+import org.egotune.trainer.config.DataConfig;
+import org.egotune.trainer.config.JobConfig;
+import org.egotune.trainer.config.SparkConfig;
 import org.egotune.model.ModelConfig;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.cluster.prepare.PrepareJob;

@@ -1,4 +1,4 @@
-package org.egotune.cluster.config;
+package org.egotune.trainer.config;
 
 /**
  * Where and how often checkpoints are written.

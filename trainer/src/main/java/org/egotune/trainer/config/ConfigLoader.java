@@ -1,4 +1,4 @@
-package org.egotune.cluster.config;
+package org.egotune.trainer.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

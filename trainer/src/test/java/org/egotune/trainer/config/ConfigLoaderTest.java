@@ -1,4 +1,4 @@
-package org.egotune.cluster.config;
+package org.egotune.trainer.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

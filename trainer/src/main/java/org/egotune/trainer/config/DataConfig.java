@@ -1,4 +1,4 @@
-package org.egotune.cluster.config;
+package org.egotune.trainer.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

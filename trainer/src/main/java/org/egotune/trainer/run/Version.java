@@ -1,4 +1,4 @@
-package org.egotune.cluster.cli;
+package org.egotune.trainer.run;
 
 import java.io.IOException;
 import java.io.InputStream;

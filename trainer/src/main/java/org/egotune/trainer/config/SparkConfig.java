@@ -1,4 +1,4 @@
-package org.egotune.cluster.config;
+package org.egotune.trainer.config;
 
 /**
  * How the job runs on Spark.
