@@ -3,13 +3,12 @@ package org.egotune.cluster.audit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.mixer.mix.MixAudit;
 import org.egotune.mixer.mix.MixSource;
+import org.egotune.mixer.mix.ResolvedSource;
+import org.egotune.mixer.mix.SourceResolver;
 import org.egotune.mixer.shard.DatasetManifest;
 
 /**
@@ -27,29 +26,20 @@ public final class JobAudit {
   public record Result(MixAudit.Report report, List<String> notes) {}
 
   public static Result run(JobConfig cfg, Configuration conf) throws IOException {
-    List<MixSource> sources = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    Map<String, Double> mix = cfg.data().resolvedMix(conf);
-    boolean[] known = new boolean[mix.size()];
-    int i = 0;
-    for (Map.Entry<String, Double> e : mix.entrySet()) {
-      Path dir = new Path(cfg.data().shards(), e.getKey());
-      Path manifest = new Path(dir, DatasetManifest.FILE_NAME);
-      FileSystem fs = manifest.getFileSystem(conf);
-      long size = 1; // a placeholder: the source order does not depend on it
-      if (fs.exists(manifest)) {
-        size = DatasetManifest.read(conf, dir).totalSamples();
-        if (size < 1) {
-          throw new IllegalStateException("data.mix." + e.getKey() + ": dataset " + dir + " is empty");
-        }
-        known[i] = true;
-      } else {
-        notes.add("note: " + e.getKey() + " is not prepared yet (no " + manifest + "): its size and"
-            + " epochs are unknown; shares and deviations do not depend on sizes and are exact.");
+    List<ResolvedSource> resolved =
+        SourceResolver.resolveAllowingUnprepared(conf, cfg.data().shards(), cfg.data().mix());
+    boolean[] known = new boolean[resolved.size()];
+    for (int i = 0; i < known.length; i++) {
+      ResolvedSource r = resolved.get(i);
+      known[i] = r.known();
+      if (!r.known()) {
+        notes.add("note: " + r.name() + " is not prepared yet (no " + r.dir() + "/"
+            + DatasetManifest.FILE_NAME + "): its size and epochs are unknown; shares and deviations"
+            + " do not depend on sizes and are exact.");
       }
-      sources.add(new MixSource(e.getKey(), size, e.getValue()));
-      i++;
     }
+    List<MixSource> sources = ResolvedSource.mixSources(resolved);
     long total = Math.multiplyExact(Math.multiplyExact((long) cfg.train().steps(), cfg.spark().workers()),
         (long) cfg.train().batchSize());
     long window = (long) cfg.spark().workers() * cfg.train().batchSize() * cfg.spark().averagingEvery();

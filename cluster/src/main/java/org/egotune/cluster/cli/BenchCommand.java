@@ -186,10 +186,10 @@ final class BenchCommand implements Runnable {
         RoundBenchmark.Result res = RoundBenchmark.run(new RoundBenchmark.Options(dir, master, rounds, repeats));
         var job = res.job();
         System.out.printf("bench round: master %s, %d workers x batch %d (%d frames), model %s %dx%d,"
-            + " k=%d, checkpoint every %d rounds; %d rounds per run (first left out), %d repeats;"
+            + " k=%d, checkpoint every %d steps; %d rounds per run (first left out), %d repeats;"
             + " OMP_NUM_THREADS=%s%n", master, job.spark().workers(), job.train().batchSize(),
             job.train().framesPerSample(), job.model().preset(), job.model().imageSize(),
-            job.model().imageSize(), job.spark().averagingEvery(), job.checkpoint().everyRounds(),
+            job.model().imageSize(), job.spark().averagingEvery(), job.checkpoint().everySteps(),
             rounds, repeats, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         System.out.println("| workersPerTask | overhead share, median (min-max) | samples/s, median (min-max) |"
             + " mean round ms: broadcast / compute / reduce / scheduling / update / checkpoint / total |");

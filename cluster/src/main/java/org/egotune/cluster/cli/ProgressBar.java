@@ -3,7 +3,7 @@ package org.egotune.cluster.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
-import org.egotune.cluster.train.TrainingProgress;
+import org.egotune.trainer.run.TrainingProgress;
 
 /**
  * A one-line progress bar for an interactive terminal: redrawn in place after every round with

@@ -1,20 +1,23 @@
 package org.egotune.cluster.cli;
 
+import org.egotune.trainer.run.TrainingRun;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.trainer.config.ConfigLoader;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.cluster.train.DistributedTrainer;
-import org.egotune.cluster.train.TrainingProgress;
+import org.egotune.trainer.run.TrainingProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code egotune train}: distributed training with parameter averaging on Spark. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train on prepared shards with synchronous parameter averaging on Spark.")
+    description = "Train on prepared shards with synchronous parameter averaging on Spark"
+        + " (or, with --master none, every worker in this JVM without Spark).")
 final class TrainCommand implements Callable<Integer> {
   @Mixin JobOptions job;
 
@@ -31,12 +34,15 @@ final class TrainCommand implements Callable<Integer> {
       System.out.print(ConfigLoader.toYaml(cfg));
       return 0;
     }
-    SparkSession spark = SparkRuntime.session("egotune-train", cfg.spark().master());
+    // spark.master none: every worker in this JVM, no Spark session at all.
+    SparkSession spark = DistributedTrainer.noSpark(cfg.spark().master()) ? null
+        : SparkRuntime.session("egotune-train", cfg.spark().master());
+    Configuration conf = spark == null ? new Configuration() : spark.sparkContext().hadoopConfiguration();
     try {
       // A bar for a person at a terminal; log lines for pipes, files and CI.
       TrainingProgress progress =
           ProgressBar.choose(System.console() != null, System.getenv(), System.err);
-      DistributedTrainer.Outcome o = new DistributedTrainer(cfg, spark.sparkContext().hadoopConfiguration())
+      TrainingRun.Outcome o = new DistributedTrainer(cfg, conf)
           .run(spark, resume, progress);
       System.out.printf("trained %d steps (%d samples, %s) in %.1f s; loss %.4f -> %.4f; checkpoint %s%n",
           o.steps(), o.samplesSeen(), o.realisedCounts(), o.seconds(),
@@ -45,7 +51,9 @@ final class TrainCommand implements Callable<Integer> {
           o.lastCheckpoint());
       return 0;
     } finally {
-      spark.stop();
+      if (spark != null) {
+        spark.stop();
+      }
     }
   }
 }

@@ -72,7 +72,7 @@ public final class Exporter {
       JsonNode job = c.meta();
       ModelConfig mc = JSON.treeToValue(job.path("config").path("model"), ModelConfig.class);
       SegModel model = SegModel.withParams(mc, c.params());
-      org.egotune.cluster.train.DistributedTrainer.restoreInitialBuffers(model, job);
+      org.egotune.trainer.run.TrainingRun.restoreInitialBuffers(model, job);
       byte[] modelBytes = model.toModelFile();
       verify(modelBytes, model.params(), c.params());
 

@@ -1,5 +1,6 @@
 package org.egotune.cluster.quickstart;
 
+import org.egotune.trainer.run.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ public final class Quickstart {
 
         LOG.info("[4/6] training: 80/20 egocentric/exocentric, 2 workers, averaging every {} steps",
             cfg.spark().averagingEvery());
-        DistributedTrainer.Outcome t = new DistributedTrainer(cfg, conf).run(spark, false);
+        TrainingRun.Outcome t = new DistributedTrainer(cfg, conf).run(spark, false);
 
         LOG.info("[5/6] scoring the trained model");
         Map<String, MetricTable.Summary> after =

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
-import org.egotune.cluster.plot.LinePlot;
+import org.egotune.trainer.plot.LinePlot;
 
 /**
  * The sweep's report: one row per ego share (mean ± std over seeds), as Markdown and CSV, the best

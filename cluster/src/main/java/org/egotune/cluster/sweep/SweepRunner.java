@@ -1,5 +1,6 @@
 package org.egotune.cluster.sweep;
 
+import org.egotune.trainer.run.TrainingRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -136,10 +137,10 @@ public final class SweepRunner {
     JobConfig job = new JobConfig(
         new DataConfig(base.data().shards(), mix, base.data().benchmark(), base.data().split()),
         base.model(), base.train().withSeed(seed), base.spark(),
-        new CheckpointConfig(ckpt, base.checkpoint().everyRounds(), base.checkpoint().keepLast()));
+        new CheckpointConfig(ckpt, base.checkpoint().everySteps(), base.checkpoint().keepLast()));
     boolean resume = new CheckpointStore(conf, new org.apache.hadoop.fs.Path(ckpt), 1).latestDir().isPresent();
     LOG.info("sweep: share {} seed {}: training{} with mix {}", share, seed, resume ? " (resuming)" : "", mix);
-    DistributedTrainer.Outcome o = new DistributedTrainer(job, conf).run(spark, resume);
+    TrainingRun.Outcome o = new DistributedTrainer(job, conf).run(spark, resume);
     Map<String, Map<String, Object>> ego = new LinkedHashMap<>();
     // Feature presets score on the benchmark's features (<benchmark>/features) and on the exo
     // records' (<shards>/features); tiny ignores them.

@@ -1,5 +1,8 @@
 package org.egotune.cluster.train;
 
+import org.egotune.trainer.run.RoundTimes;
+import org.egotune.trainer.run.TrainingRun;
+import org.egotune.trainer.run.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,12 +107,12 @@ public final class RoundBenchmark {
               defaults.train().withSteps(o.rounds() * k),
               new SparkConfig(o.master(), sc.workers(), k, sc.averageOptimizerState(), perTask),
               new CheckpointConfig(o.work().resolve("ckpt-" + (r + 1) + "-" + perTask).toString(),
-                  defaults.checkpoint().everyRounds(), defaults.checkpoint().keepLast()));
+                  defaults.checkpoint().everySteps(), defaults.checkpoint().keepLast()));
           if (r < 0) {
             job = new JobConfig(job.data(), job.model(), job.train().withSteps(2 * k), job.spark(),
                 job.checkpoint());
           }
-          DistributedTrainer.Outcome out =
+          TrainingRun.Outcome out =
               new DistributedTrainer(job, spark.sparkContext().hadoopConfiguration()).run(spark, false);
           if (r < 0) {
             continue;
@@ -120,7 +123,7 @@ public final class RoundBenchmark {
           Run run = new Run(perTask, mean.overheadShare(), samples / (mean.total() * timed.size()), mean);
           LOG.info("repeat {} workersPerTask {}: overhead {}%, {} samples/s | {}", r + 1, perTask,
               String.format("%.2f", 100 * run.overheadShare()), String.format("%.1f", run.samplesPerSec()),
-              DistributedTrainer.split(mean));
+              TrainingRun.split(mean));
           runs.add(run);
         }
       }

@@ -9,7 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.egotune.cluster.train.TrainingProgress;
+import org.egotune.trainer.run.TrainingProgress;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {

@@ -1,5 +1,6 @@
 package org.egotune.cluster.features;
 
+import org.egotune.trainer.run.TrainingRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +66,7 @@ class FeaturePresetIT {
       TrainConfig t = new TrainConfig(11L, 12, 1, 2, 1e-2, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
       JobConfig job = new JobConfig(new DataConfig(shards, mix, bench.toString(), "full"), model, t,
           new SparkConfig("local[2]", 2, 3, true), new CheckpointConfig(tmp.resolve("ckpt").toString(), 4, 2));
-      DistributedTrainer.Outcome out = new DistributedTrainer(job, conf).run(spark, false);
+      TrainingRun.Outcome out = new DistributedTrainer(job, conf).run(spark, false);
       List<Double> losses = out.roundLosses();
       double first = losses.get(0);
       double last = (losses.get(losses.size() - 1) + losses.get(losses.size() - 2)) / 2;

@@ -1,5 +1,6 @@
 package org.egotune.cluster.train;
 
+import org.egotune.trainer.run.RunLog;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.egotune.trainer.config.CheckpointConfig;
 import org.egotune.trainer.config.DataConfig;
+import org.egotune.trainer.config.SparkConfig;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
@@ -108,6 +111,23 @@ class DistributedTrainerIT {
       assertTrue(v.get("IoU_gold_with_pred").asDouble() >= 0, line);
     }
     assertTrue(java.nio.file.Files.size(tmp.resolve("r1").resolve(RunLog.VALIDATION_PLOT)) > 1000);
+  }
+
+  /** The same job in one JVM without Spark ({@code spark.master: none}) and as Spark tasks. */
+  @Test
+  void withoutSparkTheParametersEqualSparksBitForBit() {
+    var conf = spark.sparkContext().hadoopConfiguration();
+    for (int workers : new int[] {1, 2}) {
+      JobConfig j = job(tmp.resolve("ns-" + workers).toString(), 4);
+      JobConfig onSpark = new JobConfig(j.data(), j.model(), j.train(),
+          new SparkConfig("local[1]", workers, 2, true), j.checkpoint());
+      JobConfig noSpark = new JobConfig(j.data(), j.model(), j.train(),
+          new SparkConfig("none", workers, 2, true), new CheckpointConfig(
+              tmp.resolve("ns-none-" + workers).toString(), j.checkpoint().everySteps(), 5));
+      float[] a = new DistributedTrainer(onSpark, conf).run(spark, false).params();
+      float[] b = new DistributedTrainer(noSpark, conf).run(null, false).params();
+      assertArrayEquals(a, b, workers + " worker(s)");
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.egotune.cluster.train;
 
+import org.egotune.trainer.run.TrainingRun;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,7 +77,7 @@ class HdfsTrainingIT {
     PrepareJob.run(spark, "ref-youtube-vos", tmp.resolve("exo"), shards, null, 4, false);
   }
 
-  static DistributedTrainer.Outcome train(String shards, String ckpt, int steps, boolean resume) {
+  static TrainingRun.Outcome train(String shards, String ckpt, int steps, boolean resume) {
     return new DistributedTrainer(TinyJob.of(shards, ckpt, steps, 2, 2, 3), spark.sparkContext().hadoopConfiguration())
         .run(spark, resume);
   }
@@ -97,7 +98,7 @@ class HdfsTrainingIT {
     prepare(shards);
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/shards/egomask-train/manifest.json")));
 
-    DistributedTrainer.Outcome a = train(shards, hdfs + "/ckpt-a", 8, false);
+    TrainingRun.Outcome a = train(shards, hdfs + "/ckpt-a", 8, false);
     assertEquals(hdfs + "/ckpt-a/step-00000008", a.lastCheckpoint().toString());
     assertCheckpointOnHdfs(hdfs + "/ckpt-a", 8);
 
@@ -119,7 +120,7 @@ class HdfsTrainingIT {
     CheckpointStore store = new CheckpointStore(fs.getConf(), new org.apache.hadoop.fs.Path(hdfs + "/ckpt-b"), 3);
     assertEquals(4, store.loadLatest().orElseThrow().step());
     admin.clearSpaceQuota(full);
-    DistributedTrainer.Outcome resumed = train(shards, hdfs + "/ckpt-b", 8, true);
+    TrainingRun.Outcome resumed = train(shards, hdfs + "/ckpt-b", 8, true);
     assertCheckpointOnHdfs(hdfs + "/ckpt-b", 8);
     assertArrayEquals(a.params(), resumed.params(),
         "resume from an HDFS checkpoint must end exactly where the uninterrupted run does");
@@ -159,7 +160,7 @@ class HdfsTrainingIT {
     // and training's tasks would otherwise fail with "Incomplete HDFS URI, no host".
     prepare("hdfs:///shards-default");
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/shards-default/ref-youtube-vos/manifest.json")));
-    DistributedTrainer.Outcome o = train("hdfs:///shards-default", "hdfs:///ckpt-c", 2, false);
+    TrainingRun.Outcome o = train("hdfs:///shards-default", "hdfs:///ckpt-c", 2, false);
     assertEquals(2, o.steps());
     assertCheckpointOnHdfs("/ckpt-c", 2);
   }

@@ -24,7 +24,7 @@ final class TinyJob {
     mix.put("ref-youtube-vos", 0.2);
     TrainConfig t = new TrainConfig(11L, steps, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
     return new JobConfig(new DataConfig(shards, mix, "", "full"), new ModelConfig("tiny", 16, 64, 16, 5L), t,
-        new SparkConfig("local[2]", 2, averagingEvery, true), new CheckpointConfig(ckpt, everyRounds, keepLast));
+        new SparkConfig("local[2]", 2, averagingEvery, true), new CheckpointConfig(ckpt, everyRounds * averagingEvery, keepLast));
   }
 
   /** Generates and prepares two tiny datasets (egomask-train, ref-youtube-vos) under {@code dir}; returns the shards root. */

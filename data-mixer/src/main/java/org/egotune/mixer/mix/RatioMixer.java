@@ -1,5 +1,6 @@
 package org.egotune.mixer.mix;
 
+import org.egotune.mixer.seed.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code perm(s, k / size_s)[k % size_s]}: each source is reshuffled every epoch and repeats when it
  * runs out. {@code perm(s, e)} is a Fisher–Yates shuffle of {@code 0..size_s-1} (for i from size-1
  * down to 1, swap i with {@code nextInt(i + 1)}) driven by {@code new SplittableRandom(streamSeed)},
- * where {@code streamSeed = mix64(mix64(mix64(seed ^ SHUFFLE_TAG) ^ s) ^ e)} and mix64 is the
+ * where {@code streamSeed = splitmix(splitmix(splitmix(seed ^ SHUFFLE_TAG) ^ s) ^ e)} and splitmix is the
  * SplitMix64 output function (add the golden gamma 0x9E3779B97F4A7C15, then Stafford's variant-13
  * finalizer), so every (source, epoch) has its own named stream split from the job seed.
  * Note that s is the source's index, so the source list's order is part of the mixture's identity.
@@ -334,14 +335,7 @@ public final class RatioMixer {
 
   /** The seed of the shuffle stream of (source, epoch); see the class comment. */
   static long streamSeed(long seed, int source, long epoch) {
-    return mix64(mix64(mix64(seed ^ SHUFFLE_TAG) ^ source) ^ epoch);
+    return Seeds.splitmix(Seeds.splitmix(Seeds.splitmix(seed ^ SHUFFLE_TAG) ^ source) ^ epoch);
   }
 
-  /** SplitMix64's output function: golden-gamma increment, then Stafford's variant-13 mixer. */
-  static long mix64(long z) {
-    z += 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
 }

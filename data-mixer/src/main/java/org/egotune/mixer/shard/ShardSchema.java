@@ -22,6 +22,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.record.ClipRecord;
+import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.record.Sample;
 
 /**
@@ -163,11 +164,11 @@ final class ShardSchema {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new IOException(
+      throw new DatasetFormatException(
           what + " could not be read as an EgoTune Parquet shard (truncated or corrupt?): " + e, e);
     }
     if (foreign != null) {
-      throw new IOException(what + " does not have the EgoTune shard schema; found:\n" + foreign);
+      throw new DatasetFormatException(what + " does not have the EgoTune shard schema; found:\n" + foreign);
     }
     return out;
   }

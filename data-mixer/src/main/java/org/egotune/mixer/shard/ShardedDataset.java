@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.record.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,10 +93,10 @@ public final class ShardedDataset implements AutoCloseable {
       try {
         len = fs.getFileStatus(p).getLen();
       } catch (FileNotFoundException e) {
-        throw new IOException("shard " + p + " listed in the manifest is missing", e);
+        throw new DatasetFormatException("shard " + p + " listed in the manifest is missing", e);
       }
       if (len != s.bytes()) {
-        throw new IOException(
+        throw new DatasetFormatException(
             "shard " + p + " has " + len + " bytes but the manifest records " + s.bytes()
                 + ": the file is truncated or was replaced; prepare the dataset again");
       }
@@ -178,21 +179,21 @@ public final class ShardedDataset implements AutoCloseable {
       throw new IOException("could not read shard " + p + ": " + e.getMessage(), e);
     }
     if (bytes.length != info.bytes()) {
-      throw new IOException(
+      throw new DatasetFormatException(
           "shard " + p + " has " + bytes.length + " bytes but the manifest records " + info.bytes()
               + ": the file is truncated or was replaced; prepare the dataset again");
     }
     if (verifyChecksums) {
       String sha = ShardFiles.sha256Hex(bytes);
       if (!sha.equals(info.sha256())) {
-        throw new IOException(
+        throw new DatasetFormatException(
             "shard " + p + " fails its checksum: SHA-256 " + sha + ", manifest records "
                 + info.sha256() + "; the file is corrupt, prepare the dataset again");
       }
     }
     List<Sample> rows = ShardSchema.parse(bytes, "shard " + p);
     if (rows.size() != info.count()) {
-      throw new IOException(
+      throw new DatasetFormatException(
           "shard " + p + " holds " + rows.size() + " samples but the manifest records "
               + info.count());
     }

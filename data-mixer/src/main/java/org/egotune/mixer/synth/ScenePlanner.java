@@ -1,5 +1,6 @@
 package org.egotune.mixer.synth;
 
+import org.egotune.mixer.seed.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -95,12 +96,9 @@ final class ScenePlanner {
     return new int[] {videos - nLong - nMedium, nMedium, nLong};
   }
 
-  /** SplitMix64 finaliser of (seed, index): nearby seeds and indices give unrelated streams. */
+  /** Stream {@code index} of the plan's seed ({@link Seeds#nth}): nearby seeds and indices give unrelated streams. */
   static long mix(long seed, int index) {
-    long z = seed + (index + 1L) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return Seeds.nth(seed, index);
   }
 
   private static List<String> steppedFrames(int n) {

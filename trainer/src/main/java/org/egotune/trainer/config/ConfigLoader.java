@@ -24,6 +24,11 @@ public final class ConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+  /** Keys that were renamed, with what to write instead. */
+  private static final Map<String, String> RENAMED = Map.of("checkpoint.everyRounds",
+      "replaced by checkpoint.everySteps, counted in optimizer steps (everyRounds x spark.averagingEvery)"
+          + " so that a resume with another averagingEvery keeps the cadence");
+
   private ConfigLoader() {}
 
   /** Defaults, then {@code file} (may be null), then {@code overrides} (dotted path to value). */
@@ -100,8 +105,9 @@ public final class ConfigLoader {
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       JsonNode existing = base.get(e.getKey());
       if (existing == null) {
-        throw new IllegalArgumentException(file + ": unknown key '" + key + "'; known keys here: "
-            + fieldNames(base));
+        String renamed = RENAMED.get(key);
+        throw new IllegalArgumentException(file + ": unknown key '" + key + "'"
+            + (renamed != null ? ": " + renamed : "; known keys here: " + fieldNames(base)));
       }
       // data.mix replaces the whole mixture rather than merging source by source.
       if (existing.isObject() && e.getValue().isObject() && !key.equals("data.mix")) {

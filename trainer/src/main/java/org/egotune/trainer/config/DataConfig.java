@@ -2,9 +2,7 @@ package org.egotune.trainer.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.egotune.mixer.mix.MixGroups;
 import org.egotune.mixer.reader.BadSamplePolicy;
-import org.egotune.mixer.shard.DatasetManifest;
 
 /**
  * Where the prepared shards and the evaluation benchmark are, and the mixture to train on.
@@ -52,23 +50,6 @@ public record DataConfig(String shards, Map<String, Double> mix, String benchmar
           "data.split must be one of short, medium, long, full; found " + split);
     }
     onBadSample = BadSamplePolicy.parse(onBadSample == null ? "fail" : onBadSample, "data.onBadSample").id();
-  }
-
-  /**
-   * {@link #mix()} with every group key ({@code a+b}) split over its members by their prepared
-   * sizes ({@link MixGroups}); a mix without groups comes back unchanged, reading nothing.
-   *
-   * @throws IllegalStateException naming the member whose manifest cannot be read
-   */
-  public Map<String, Double> resolvedMix(org.apache.hadoop.conf.Configuration conf) {
-    return MixGroups.expand(mix, name -> {
-      try {
-        return DatasetManifest.read(conf, new org.apache.hadoop.fs.Path(shards, name)).totalSamples();
-      } catch (java.io.IOException ex) {
-        throw new IllegalStateException("data.mix: group member " + name + " is split by size, so it"
-            + " must be prepared (run `egotune prepare` first): " + ex.getMessage(), ex);
-      }
-    });
   }
 
   /** {@link #onBadSample()} as the readers take it. */

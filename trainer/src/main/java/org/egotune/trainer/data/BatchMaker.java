@@ -1,5 +1,6 @@
 package org.egotune.trainer.data;
 
+import org.egotune.mixer.seed.Seeds;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

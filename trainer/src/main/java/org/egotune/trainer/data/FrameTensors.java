@@ -1,5 +1,6 @@
 package org.egotune.trainer.data;
 
+import org.egotune.mixer.reader.DatasetFormatException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,12 +24,14 @@ public final class FrameTensors {
       BufferedImage img = ImageIO.read(
           new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(encoded)));
       if (img == null) {
-        throw new IllegalArgumentException(what + ": not a decodable JPEG or PNG image ("
-            + encoded.length + " bytes)");
+        // Bad input, not a bug: the training run reports it as such (exit code 2, no retries).
+        throw new UncheckedIOException(new DatasetFormatException(what + ": not a decodable JPEG or"
+            + " PNG image (" + encoded.length + " bytes)"));
       }
       return img;
     } catch (IOException e) {
-      throw new UncheckedIOException(what + ": cannot decode image: " + e.getMessage(), e);
+      throw new UncheckedIOException(new DatasetFormatException(
+          what + ": cannot decode image: " + e.getMessage(), e));
     }
   }
 

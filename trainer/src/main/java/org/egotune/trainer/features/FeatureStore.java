@@ -1,5 +1,6 @@
 package org.egotune.trainer.features;
 
+import org.egotune.mixer.reader.DatasetFormatException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -90,11 +91,11 @@ public final class FeatureStore implements FeatureSource {
       try {
         index = JSON.readValue(read(file), FeatureIndex.class);
       } catch (FileNotFoundException e) {
-        throw new IllegalArgumentException(file + " not found: no feature shards for source " + s
+        throw new UncheckedIOException(new DatasetFormatException(file + " not found: no feature shards for source " + s
             + " (model.preset " + model.preset() + " needs them; generate them with"
-            + " 'egotune generate-features', see docs/models.md)", e);
+            + " 'egotune generate-features', see docs/models.md)", e));
       } catch (IOException e) {
-        throw new IllegalArgumentException(file + " is malformed: " + e.getMessage(), e);
+        throw new UncheckedIOException(new DatasetFormatException(file + " is malformed: " + e.getMessage(), e));
       }
       check(file, index);
       return index;
@@ -131,19 +132,25 @@ public final class FeatureStore implements FeatureSource {
     try {
       byte[] bytes = read(file);
       if (bytes.length != info.bytes()) {
-        throw new IllegalStateException(file + ": " + bytes.length + " bytes, the index says " + info.bytes()
+        throw new DatasetFormatException(file + ": " + bytes.length + " bytes, the index says " + info.bytes()
             + " (truncated or replaced)");
       }
       String sum = CheckpointStore.sha256(bytes);
       if (!sum.equals(info.sha256())) {
-        throw new IllegalStateException(file + ": checksum mismatch (index SHA-256 " + info.sha256()
+        throw new DatasetFormatException(file + ": checksum mismatch (index SHA-256 " + info.sha256()
             + ", found " + sum + ")");
       }
       java.nio.file.Path local = Files.createTempFile("egotune-features", ".safetensors");
       Map<String, float[]> out = new HashMap<>();
       try {
         Files.write(local, bytes);
-        for (Map.Entry<String, INDArray> e : Safetensors.read(local).tensors().entrySet()) {
+        Safetensors.Contents contents;
+        try {
+          contents = Safetensors.read(local);
+        } catch (IOException e) {
+          throw new DatasetFormatException(file + ": not a readable feature shard: " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, INDArray> e : contents.tensors().entrySet()) {
           out.put(e.getKey(), e.getValue().castTo(DataType.FLOAT).data().asFloat());
         }
       } finally {
@@ -151,6 +158,8 @@ public final class FeatureStore implements FeatureSource {
       }
       shards.put(cacheKey, out);
       return out;
+    } catch (DatasetFormatException e) {
+      throw new UncheckedIOException(e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read feature shard " + file + ": " + e.getMessage(), e);
     }

@@ -12,7 +12,7 @@ import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
 import org.egotune.model.text.HashedTokens;
 import org.egotune.trainer.data.FrameTensors;
-import org.egotune.trainer.data.Seeds;
+import org.egotune.mixer.seed.Seeds;
 
 /**
  * Synthetic stand-ins for a VideoLLM's features, for tests and demos of the feature presets: a

@@ -9,7 +9,7 @@ import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
-import org.egotune.trainer.data.Seeds;
+import org.egotune.mixer.seed.Seeds;
 import org.egotune.trainer.loss.PointLoss;
 import org.egotune.trainer.loss.PointSampler;
 import org.egotune.trainer.loss.SegLoss;

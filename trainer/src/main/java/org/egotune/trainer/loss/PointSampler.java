@@ -2,7 +2,7 @@ package org.egotune.trainer.loss;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.egotune.trainer.data.Seeds;
+import org.egotune.mixer.seed.Seeds;
 
 /**
  * Chooses the points a point-sampled mask loss is computed on, as Mask2Former and SAM2's trainers

@@ -139,10 +139,11 @@ class FeatureStoreTest {
 
     ClipRecord elsewhere = new ClipRecord("nowhere", "v1", "0", "x", List.of("1"), List.of("f0"), List.of("m"),
         Arrays.asList((Rle) null), Set.of(), 40, 40);
-    e = assertThrows(IllegalArgumentException.class,
+    RuntimeException missing = assertThrows(RuntimeException.class,
         () -> new FeatureStore(CONF, root, SMALL, 2).get(Sam2Decoder.SEG_HIDDEN, elsewhere, 0));
-    assertTrue(e.getMessage().contains("nowhere/index.json") && e.getMessage().contains("generate-features"),
-        e.getMessage());
+    assertTrue(missing.getCause() instanceof org.egotune.mixer.reader.DatasetFormatException, "bad input: " + missing);
+    assertTrue(missing.getMessage().contains("nowhere/index.json")
+        && missing.getMessage().contains("generate-features"), missing.getMessage());
 
     Path shard = tmp.resolve("features/src/part-00000.safetensors");
     byte[] bytes = Files.readAllBytes(shard);
@@ -154,5 +155,7 @@ class FeatureStoreTest {
         () -> new FeatureStore(CONF, root, SMALL, 2).get(Sam2Decoder.SEG_HIDDEN, r, 0));
     assertTrue(c.getMessage().contains("part-00000.safetensors")
         && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("checksum"), c.getMessage());
+    // Bad input, which a training run reports as such rather than as a failed task.
+    assertTrue(c.getCause() instanceof java.io.IOException, "an I/O-kind failure: " + c);
   }
 }

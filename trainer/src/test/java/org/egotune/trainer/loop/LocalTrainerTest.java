@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.egotune.model.ModelConfig;
-import org.egotune.trainer.data.Seeds;
+import org.egotune.mixer.seed.Seeds;
 import org.egotune.trainer.loss.PointLoss;
 import org.egotune.trainer.loss.PointSampler;
 import org.egotune.trainer.loss.SegLoss;

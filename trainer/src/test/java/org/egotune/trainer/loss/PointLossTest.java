@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.egotune.trainer.data.Seeds;
+import org.egotune.mixer.seed.Seeds;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.egotune.cluster.plot.LinePlot;
+import org.egotune.trainer.plot.LinePlot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * either the old complete file, or (between delete and rename) only a complete temporary file,
  * which {@link #open} then reads; a partial temporary file is never read while the real file exists.
  */
-final class RunLog {
+public final class RunLog {
   private static final Logger LOG = LoggerFactory.getLogger(RunLog.class);
-  static final String FILE = "metrics.jsonl";
+  public static final String FILE = "metrics.jsonl";
   static final String TMP = FILE + ".tmp";
-  static final String PLOT = "loss.png";
-  static final String VALIDATION_PLOT = "validation.png";
+  public static final String PLOT = "loss.png";
+  public static final String VALIDATION_PLOT = "validation.png";
   /** The validation metrics drawn in {@value #VALIDATION_PLOT}, in legend order. */
   static final List<String> PLOTTED =
       List.of("J&F", "IoU_all", "IoU_gold", "IoU_gold_with_pred", "T_f1");

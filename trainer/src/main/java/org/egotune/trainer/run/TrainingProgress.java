@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 /**
  * Where a run reports its rounds as they finish. {@link #log} writes periodic log lines (the default
@@ -41,7 +41,7 @@ public interface TrainingProgress {
     return r -> {
       if (r.round() == 1 || r.round() % Math.max(1, r.totalRounds() / 20) == 0
           || r.step() == r.totalSteps() || !r.validation().isEmpty()) {
-        DistributedTrainer.LOG.info(line(r));
+        TrainingRun.LOG.info(line(r));
       }
     };
   }

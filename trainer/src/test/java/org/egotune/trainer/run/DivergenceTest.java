@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DivergenceTest {
   @Test
   void aNanLossStopsTheRunNamingTheStepsAndTheLastGoodCheckpoint() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> DistributedTrainer.requireFinite(
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainingRun.requireFinite(
         new float[] {1, 2}, Double.NaN, 40, 45, new Path("/runs/r1/checkpoints/step-00000040")));
     assertTrue(e.getMessage().contains("steps 40..45"), e.getMessage());
     assertTrue(e.getMessage().contains("the loss is NaN"), e.getMessage());
@@ -20,10 +20,10 @@ class DivergenceTest {
 
   @Test
   void anInfiniteParameterIsCaughtEvenWhenTheLossLooksFine() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> DistributedTrainer.requireFinite(
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainingRun.requireFinite(
         new float[] {1, Float.POSITIVE_INFINITY}, 0.5, 0, 5, null));
     assertTrue(e.getMessage().contains("parameter 1 is Infinity") && e.getMessage().contains("none"), e.getMessage());
-    assertDoesNotThrow(() -> DistributedTrainer.requireFinite(new float[] {1, 2}, 0.5, 0, 5, null));
+    assertDoesNotThrow(() -> TrainingRun.requireFinite(new float[] {1, 2}, 0.5, 0, 5, null));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.egotune.trainer.config.ConfigLoader;
 import org.egotune.trainer.config.JobConfig;
+import org.egotune.trainer.config.TrainConfig;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
 import org.egotune.trainer.loop.LocalTrainer;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** model.weights: a fresh run's driver model starts from the file, and a wrong file fails naming it. */
 class InitialWeightsTest {
+  private static final TrainConfig TRAIN =
+      new TrainConfig(11L, 1, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+
   @TempDir Path tmp;
   private final Configuration conf = new Configuration();
 
@@ -36,12 +40,11 @@ class InitialWeightsTest {
     SegModel other = SegModel.build(tiny(99L, 16, ""));
     Path f = tmp.resolve("init.safetensors");
     other.saveSafetensors(f, Map.of());
-    JobConfig job = TinyJob.of("unused", tmp.resolve("ckpt").toString(), 1, 1, 1, 1);
     ModelConfig mc = tiny(5L, 16, f.toString());
-    LocalTrainer driver = new LocalTrainer(mc, job.train());
+    LocalTrainer driver = new LocalTrainer(mc, TRAIN);
     float[] seeded = driver.params();
 
-    InitialWeights w = DistributedTrainer.initialWeights(driver.model(), mc.weights(), conf);
+    InitialWeights w = TrainingRun.initialWeights(driver.model(), mc.weights(), conf);
 
     float[] expected = other.params().flatten(other.sameDiff());
     assertFalse(java.util.Arrays.equals(expected, seeded));
@@ -52,8 +55,8 @@ class InitialWeightsTest {
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
     assertEquals(sha, w.sha256());
     // Empty: nothing loaded, the seeded parameters stay.
-    LocalTrainer plain = new LocalTrainer(tiny(5L, 16, ""), job.train());
-    assertNull(DistributedTrainer.initialWeights(plain.model(), "", conf));
+    LocalTrainer plain = new LocalTrainer(tiny(5L, 16, ""), TRAIN);
+    assertNull(TrainingRun.initialWeights(plain.model(), "", conf));
     assertArrayEquals(seeded, plain.params());
   }
 
@@ -63,13 +66,13 @@ class InitialWeightsTest {
     SegModel.build(tiny(1L, 8, "")).saveSafetensors(f, Map.of());
     SegModel model = SegModel.build(tiny(5L, 16, ""));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DistributedTrainer.initialWeights(model, f.toString(), conf));
+        () -> TrainingRun.initialWeights(model, f.toString(), conf));
     assertTrue(e.getMessage().startsWith("model.weights: " + f), e.getMessage());
     assertTrue(e.getMessage().contains("egotune.tiny."), e.getMessage());
 
     String missing = tmp.resolve("nope.safetensors").toString();
     e = assertThrows(IllegalArgumentException.class,
-        () -> DistributedTrainer.initialWeights(model, missing, conf));
+        () -> TrainingRun.initialWeights(model, missing, conf));
     assertEquals("model.weights: " + missing + " does not exist", e.getMessage());
   }
 

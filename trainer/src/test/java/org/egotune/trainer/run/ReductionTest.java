@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,7 +69,7 @@ class ReductionTest {
       }
       assertEquals((float) (s / total), got[0][i], 0f, "parameter " + i);
     }
-    assertArrayEquals(got[0], DistributedTrainer.average(rs, true)[0], "average() is the flat reduction");
+    assertArrayEquals(got[0], TrainingRun.average(rs, true)[0], "average() is the flat reduction");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.egotune.cluster.plot;
+package org.egotune.trainer.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

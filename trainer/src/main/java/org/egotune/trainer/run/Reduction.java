@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 import java.util.List;
 
@@ -19,6 +19,12 @@ final class Reduction {
   static GroupResult partial(int group, List<WorkerResult> inWorkerOrder, boolean averageOptimizer,
       GroupResult.TaskTiming timing) {
     WorkerResult first = inWorkerOrder.get(0);
+    for (WorkerResult r : inWorkerOrder) {
+      if (r.badInput() != null) {
+        return new GroupResult(group, first.worker(), inWorkerOrder.size(), 0, 0, 0, null, 0, null,
+            null, null, timing, r.badInput());
+      }
+    }
     float[] kept = !averageOptimizer && first.worker() == 0 ? first.optimizer().clone() : null;
     if (inWorkerOrder.size() == 1) {
       // One worker: its float state is half the bytes of the double products, and the driver forms

@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;

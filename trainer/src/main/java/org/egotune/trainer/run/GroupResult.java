@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.trainer.run;
 
 /**
  * What one Spark task returns from a round: the node-level partial sums of its workers (workers
@@ -17,11 +17,20 @@ package org.egotune.cluster.train;
  * @param single a single-worker task's own result (the driver forms the exact double products
  *     {@code samples x value} itself, so the sum is the same), else null
  * @param timing where the task spent its time
+ * @param badInput the first bad input one of its workers met, naming the file (null: none); such a
+ *     result carries no sums
  */
-record GroupResult(int group, int firstWorker, int workers, long samples, double lossSum, int lossSteps,
-    double[] paramSum, int optimizerLength, double[] optimizerSum, float[] keptOptimizer, WorkerResult single,
-    TaskTiming timing)
+public record GroupResult(int group, int firstWorker, int workers, long samples, double lossSum,
+    int lossSteps, double[] paramSum, int optimizerLength, double[] optimizerSum, float[] keptOptimizer,
+    WorkerResult single, TaskTiming timing, String badInput)
     implements java.io.Serializable {
+
+  GroupResult(int group, int firstWorker, int workers, long samples, double lossSum, int lossSteps,
+      double[] paramSum, int optimizerLength, double[] optimizerSum, float[] keptOptimizer,
+      WorkerResult single, TaskTiming timing) {
+    this(group, firstWorker, workers, samples, lossSum, lossSteps, paramSum, optimizerLength,
+        optimizerSum, keptOptimizer, single, timing, null);
+  }
 
   /** The number of parameters. */
   int paramLength() {
@@ -36,7 +45,7 @@ record GroupResult(int group, int firstWorker, int workers, long samples, double
   /** The same result with the task's timing. */
   GroupResult withTiming(TaskTiming t) {
     return new GroupResult(group, firstWorker, workers, samples, lossSum, lossSteps, paramSum,
-        optimizerLength, optimizerSum, keptOptimizer, single, t);
+        optimizerLength, optimizerSum, keptOptimizer, single, t, badInput);
   }
 
   /**
@@ -45,6 +54,6 @@ record GroupResult(int group, int firstWorker, int workers, long samples, double
    * started and ended (wall clock, microseconds since the epoch), so the driver can tell tasks that
    * trained at the same time from tasks that waited for a free slot.
    */
-  record TaskTiming(long fetchNanos, long computeNanos, long reduceNanos, long totalNanos,
+  public record TaskTiming(long fetchNanos, long computeNanos, long reduceNanos, long totalNanos,
       long computeStartMicros, long computeEndMicros) implements java.io.Serializable {}
 }

@@ -1,4 +1,4 @@
-package org.egotune.cluster.plot;
+package org.egotune.trainer.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

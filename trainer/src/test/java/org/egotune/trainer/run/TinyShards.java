@@ -1,0 +1,72 @@
+package org.egotune.trainer.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.egotune.mixer.reader.EgoMaskTrainReader;
+import org.egotune.mixer.reader.RefYoutubeVosReader;
+import org.egotune.mixer.record.ClipRecord;
+import org.egotune.mixer.record.Sample;
+import org.egotune.mixer.shard.DatasetManifest;
+import org.egotune.mixer.shard.FrameFiles;
+import org.egotune.mixer.shard.ShardInfo;
+import org.egotune.mixer.shard.ShardWriter;
+import org.egotune.mixer.synth.Layout;
+import org.egotune.mixer.synth.SynthConfig;
+import org.egotune.mixer.synth.SyntheticDatasets;
+import org.egotune.model.ModelConfig;
+import org.egotune.trainer.config.CheckpointConfig;
+import org.egotune.trainer.config.DataConfig;
+import org.egotune.trainer.config.JobConfig;
+import org.egotune.trainer.config.SparkConfig;
+import org.egotune.trainer.config.TrainConfig;
+
+/**
+ * Real Parquet shards of two small generated datasets (egomask-train, ref-youtube-vos), written the
+ * way {@code prepare} writes them but without Spark, and the tiny 80/20 job that trains on them.
+ */
+final class TinyShards {
+  private TinyShards() {}
+
+  /** Generates and shards both datasets under {@code work}; returns the shards root. */
+  static String prepare(Path work) throws IOException {
+    Configuration conf = new Configuration();
+    SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_TRAIN, 3, 4, 4, 32, 32), work.resolve("ego"));
+    SyntheticDatasets.generate(new SynthConfig(Layout.REF_YOUTUBE_VOS, 4, 3, 4, 32, 32), work.resolve("exo"));
+    write(conf, EgoMaskTrainReader.read(work.resolve("ego")), work.resolve("shards/egomask-train"), "egomask-train");
+    write(conf, RefYoutubeVosReader.read(work.resolve("exo"), "ref-youtube-vos"),
+        work.resolve("shards/ref-youtube-vos"), "ref-youtube-vos");
+    return work.resolve("shards").toString();
+  }
+
+  /** The tiny job: 80/20, 16x16 model, batch 2 of 2 frames, no Spark. */
+  static JobConfig job(String shards, String ckpt, int steps, int workers, int perTask, int k) {
+    Map<String, Double> mix = new LinkedHashMap<>();
+    mix.put("egomask-train", 0.8);
+    mix.put("ref-youtube-vos", 0.2);
+    TrainConfig t = new TrainConfig(11L, steps, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+    return new JobConfig(new DataConfig(shards, mix, "", "full"), new ModelConfig("tiny", 16, 64, 16, 5L),
+        t, new SparkConfig("none", workers, k, true, perTask), new CheckpointConfig(ckpt, 2, 5));
+  }
+
+  private static void write(Configuration conf, List<ClipRecord> records, Path dir, String source)
+      throws IOException {
+    Files.createDirectories(dir);
+    org.apache.hadoop.fs.Path hdir = new org.apache.hadoop.fs.Path(dir.toUri());
+    List<ShardInfo> shards = new ArrayList<>();
+    int perShard = 3;
+    for (int i = 0, s = 0; i < records.size(); i += perShard, s++) {
+      List<Sample> samples = new ArrayList<>();
+      for (ClipRecord r : records.subList(i, Math.min(records.size(), i + perShard))) {
+        samples.add(FrameFiles.toSample(conf, r));
+      }
+      shards.add(ShardWriter.writeShard(conf, hdir, s, samples.iterator()));
+    }
+    DatasetManifest.write(conf, hdir, DatasetManifest.of(source, shards), false);
+  }
+}
