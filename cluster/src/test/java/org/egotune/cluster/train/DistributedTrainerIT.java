@@ -118,7 +118,7 @@ class DistributedTrainerIT {
   void withoutSparkTheParametersEqualSparksBitForBit() {
     var conf = spark.sparkContext().hadoopConfiguration();
     for (int workers : new int[] {1, 2}) {
-      JobConfig j = job(tmp.resolve("ns-" + workers).toString(), 4);
+      JobConfig j = job(tmp.resolve("ns-" + workers).toString(), 3);
       JobConfig onSpark = new JobConfig(j.data(), j.model(), j.train(),
           new SparkConfig("local[1]", workers, 2, true), j.checkpoint());
       JobConfig noSpark = new JobConfig(j.data(), j.model(), j.train(),
