@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.egotune.model.io.Safetensors;
 import org.egotune.model.params.ParamTable;
+import org.egotune.model.sam2.Sa2vaStateDict;
 import org.egotune.model.sam2.Sam2Decoder;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -152,35 +153,17 @@ public final class SegModel {
   }
 
   /**
-   * Loads tensors by export name (see {@link #stateDict()}); for the SAM2 presets this is Sa2VA's
-   * state dict, unknown keys skipped unless {@code strict}. A missing name or a shape mismatch fails
-   * listing every difference.
+   * Loads tensors by export name (see {@link #stateDict()}) with {@link Sa2vaStateDict#load}: every
+   * tensor of the model must be present with its shape; the parts of a Sa2VA state dict the decoder
+   * path never uses are skipped and counted; with {@code strict}, any other unknown key fails. A
+   * failure lists every difference.
    */
   public void loadStateDict(Map<String, INDArray> tensors, boolean strict) {
     if (decoder != null) {
       decoder.loadStateDict(tensors, strict);
       return;
     }
-    Map<String, INDArray> own = stateDict();
-    StringBuilder diff = new StringBuilder();
-    for (Map.Entry<String, INDArray> e : own.entrySet()) {
-      INDArray src = tensors.get(e.getKey());
-      if (src == null) {
-        diff.append("\n  missing: ").append(e.getKey());
-      } else if (!java.util.Arrays.equals(src.shape(), e.getValue().shape())) {
-        diff.append("\n  shape differs: ").append(e.getKey()).append(' ')
-            .append(java.util.Arrays.toString(src.shape())).append(" (expected ")
-            .append(java.util.Arrays.toString(e.getValue().shape())).append(')');
-      }
-    }
-    if (strict) {
-      tensors.keySet().stream().filter(k -> !own.containsKey(k)).sorted()
-          .forEach(k -> diff.append("\n  unknown: ").append(k));
-    }
-    if (diff.length() > 0) {
-      throw new IllegalArgumentException("state dict does not match preset " + config.preset() + ":" + diff);
-    }
-    own.forEach((k, v) -> v.assign(tensors.get(k).castTo(v.dataType())));
+    Sa2vaStateDict.load(stateDict(), tensors, strict, "preset " + config.preset());
   }
 
   /** Writes {@link #stateDict()} as F32 safetensors with {@code metadata}. */

@@ -307,8 +307,8 @@ class BadInputCorpusIT {
             "needs 40000 bytes but data_offsets span 24"),
         st("safetensors-header-not-json", "{\"a\": {\"dtype\": ", 0, null, "header is not valid JSON"),
         st("safetensors-shorter-than-8-bytes", null, 0, null, "shorter than the 8-byte header length"),
-        st("safetensors-unreadable-dtype", header(Map.of(A, tensor("I64", "[3]", 0, 24))), 24, null,
-            "dtype I64 is valid safetensors but not readable as float"));
+        st("safetensors-integer-size-disagrees-with-shape", header(Map.of(A, tensor("I64", "[4]", 0, 24))), 24, null,
+            "tensor a: I64 [4] needs 32 bytes but data_offsets span 24"));
   }
 
   static Map<String, String> ordered(String k1, String v1, String k2, String v2) {

@@ -28,23 +28,39 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
  * {@code {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}}, then the
- * raw little-endian tensor bytes, offsets relative to the end of the header. Reads F32, F16 and BF16
- * (as float) and writes F32. A header that lies is refused with the tensor and numbers named: the
- * checks are those of the reference Rust implementation (offsets must tile the data exactly).
+ * raw little-endian tensor bytes, offsets relative to the end of the header. A header that lies is
+ * refused with the tensor and numbers named: the checks are those of the reference Rust
+ * implementation (offsets must tile the data exactly).
+ *
+ * <p>Every tensor of a valid file is read, so real PyTorch checkpoints (which carry integer buffers
+ * and boolean masks beside their weights) load: floating dtypes (F64, F32, F16, BF16, F8_E5M2,
+ * F8_E4M3) become FLOAT arrays; integer and boolean tensors keep their type ({@link #DTYPES}: I64 as
+ * LONG, BOOL as BOOL, U8 as UBYTE, ...), and a caller that wants floats casts. Writing is the inverse:
+ * floating arrays are written as F32, integer and boolean arrays in their own dtype.
  */
 public final class Safetensors {
   /** The reference implementation refuses headers above 100 MB; so do we, before allocating. */
   static final long MAX_HEADER = 100L << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> READABLE = List.of("F32", "F16", "BF16");
+  /** Floating dtypes: read as FLOAT. */
+  private static final List<String> FLOATS = List.of("F64", "F32", "F16", "BF16", "F8_E5M2", "F8_E4M3");
+
+  /** Integer and boolean dtypes with the ND4J type they are read as (and written from). */
+  static final Map<String, DataType> DTYPES = Map.of(
+      "I8", DataType.BYTE, "U8", DataType.UBYTE, "I16", DataType.SHORT, "U16", DataType.UINT16,
+      "I32", DataType.INT, "U32", DataType.UINT32, "I64", DataType.LONG, "U64", DataType.UINT64,
+      "BOOL", DataType.BOOL);
 
   private Safetensors() {}
 
   /** A file's tensors (in data order) and its {@code __metadata__} (empty when absent). */
   public record Contents(Map<String, INDArray> tensors, Map<String, String> metadata) {}
 
-  /** Reads every tensor of {@code file} as FLOAT arrays in PyTorch's (C) order. */
+  /**
+   * Reads every tensor of {@code file} in PyTorch's (C) order: floating dtypes as FLOAT, integer and
+   * boolean ones in their own type (see the class comment).
+   */
   public static Contents read(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -77,9 +93,10 @@ public final class Safetensors {
   }
 
   /**
-   * Writes {@code tensors} as F32 in map order, with {@code metadata} as {@code __metadata__}. The
-   * header is padded with spaces to a multiple of 8 bytes so that the data is aligned, as the
-   * reference writer does.
+   * Writes {@code tensors} in map order, with {@code metadata} as {@code __metadata__}: floating arrays
+   * as F32, integer and boolean arrays in their own dtype (the inverse of {@link #read}). The header
+   * is padded with spaces to a multiple of 8 bytes so that the data is aligned, as the reference
+   * writer does.
    */
   public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata)
       throws IOException {
@@ -94,13 +111,14 @@ public final class Safetensors {
         throw new IllegalArgumentException("a tensor cannot be named __metadata__");
       }
       INDArray a = e.getValue();
+      String dtype = dtypeOf(e.getKey(), a);
       ObjectNode t = header.putObject(e.getKey());
-      t.put("dtype", "F32");
+      t.put("dtype", dtype);
       var shape = t.putArray("shape");
       for (long s : a.shape()) {
         shape.add(s);
       }
-      long n = a.length() * 4;
+      long n = a.length() * bytesPer(dtype);
       t.putArray("data_offsets").add(offset).add(offset + n);
       offset += n;
     }
@@ -112,13 +130,43 @@ public final class Safetensors {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
       out.write(len.array());
       out.write(hb);
-      for (INDArray a : tensors.values()) {
-        float[] v = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asFloatBuffer().put(v);
-        out.write(bb.array());
+      for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+        out.write(bytesOf(e.getValue(), dtypeOf(e.getKey(), e.getValue())));
       }
     }
+  }
+
+  /** The safetensors dtype {@code a} is written as: F32 for floating arrays, else its own. */
+  private static String dtypeOf(String name, INDArray a) {
+    if (a.dataType().isFPType()) {
+      return "F32";
+    }
+    for (Map.Entry<String, DataType> d : DTYPES.entrySet()) {
+      if (d.getValue() == a.dataType()) {
+        return d.getKey();
+      }
+    }
+    throw new IllegalArgumentException("tensor " + name + ": " + a.dataType() + " has no safetensors dtype");
+  }
+
+  /** {@code a}'s elements in C order as little-endian {@code dtype} bytes. */
+  private static byte[] bytesOf(INDArray a, String dtype) {
+    if ("F32".equals(dtype)) {
+      float[] v = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+      ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      bb.asFloatBuffer().put(v);
+      return bb.array();
+    }
+    // Integers and booleans, through their 64-bit value (unsigned 64-bit: its bit pattern).
+    long[] v = a.castTo(DataType.LONG).dup('c').data().asLong();
+    int w = (int) bytesPer(dtype);
+    ByteBuffer bb = ByteBuffer.allocate(v.length * w).order(ByteOrder.LITTLE_ENDIAN);
+    for (long x : v) {
+      for (int k = 0; k < w; k++) {
+        bb.put((byte) (x >>> (8 * k)));
+      }
+    }
+    return bb.array();
   }
 
   private record Header(String name, String dtype, long[] shape, long begin, long end) {}
@@ -196,10 +244,6 @@ public final class Safetensors {
         throw bad(file, "tensor " + h.name + ": " + h.dtype + " " + Arrays.toString(h.shape) + " needs "
             + expected + " bytes but data_offsets span " + (h.end - h.begin));
       }
-      if (!READABLE.contains(h.dtype)) {
-        throw bad(file, "tensor " + h.name + ": dtype " + h.dtype + " is valid safetensors but not"
-            + " readable as float here (expected one of " + READABLE + ")");
-      }
       if (expected > Integer.MAX_VALUE - 8) {
         throw bad(file, "tensor " + h.name + " has " + expected + " bytes; tensors over 2 GiB are not supported");
       }
@@ -225,24 +269,77 @@ public final class Safetensors {
   }
 
   private static INDArray toArray(Header h, ByteBuffer data) {
-    int n = Math.toIntExact(h.end - h.begin) / (int) bytesPer(h.dtype);
-    float[] v = new float[n];
-    switch (h.dtype) {
-      case "F32" -> data.asFloatBuffer().get(v);
-      case "F16" -> {
+    int n = Math.toIntExact((h.end - h.begin) / bytesPer(h.dtype));
+    if (FLOATS.contains(h.dtype)) {
+      float[] v = new float[n];
+      if ("F32".equals(h.dtype)) {
+        data.asFloatBuffer().get(v);
+      } else {
         for (int i = 0; i < n; i++) {
-          v[i] = halfToFloat(data.getShort(2 * i));
+          v[i] = switch (h.dtype) {
+            case "F64" -> (float) data.getDouble(8 * i);
+            case "F16" -> halfToFloat(data.getShort(2 * i));
+            case "BF16" -> Float.intBitsToFloat((data.getShort(2 * i) & 0xffff) << 16);
+            case "F8_E5M2" -> halfToFloat((short) ((data.get(i) & 0xff) << 8)); // F16's top byte
+            default -> e4m3ToFloat(data.get(i));
+          };
         }
       }
-      case "BF16" -> {
-        for (int i = 0; i < n; i++) {
-          v[i] = Float.intBitsToFloat((data.getShort(2 * i) & 0xffff) << 16);
-        }
-      }
-      default -> throw new IllegalArgumentException(
-          "tensor " + h.name + ": dtype " + h.dtype + " is valid safetensors but not readable as float here");
+      return h.shape.length == 0 ? Nd4j.scalar(v[0]) : Nd4j.create(v, h.shape, 'c');
     }
-    return h.shape.length == 0 ? Nd4j.scalar(v[0]) : Nd4j.create(v, h.shape, 'c');
+    // Integers and booleans: through the narrowest signed Java array that holds every value, then
+    // cast to the ND4J type (exact, as every value fits it); U64 keeps its bit pattern.
+    INDArray flat = switch (h.dtype) {
+      case "BOOL" -> {
+        boolean[] v = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = data.get(i) != 0;
+        }
+        yield Nd4j.createFromArray(v);
+      }
+      case "I8" -> {
+        byte[] v = new byte[n];
+        data.get(v);
+        yield Nd4j.createFromArray(v);
+      }
+      case "U8", "I16" -> {
+        short[] v = new short[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = "U8".equals(h.dtype) ? (short) (data.get(i) & 0xff) : data.getShort(2 * i);
+        }
+        yield Nd4j.createFromArray(v);
+      }
+      case "U16", "I32" -> {
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = "U16".equals(h.dtype) ? data.getShort(2 * i) & 0xffff : data.getInt(4 * i);
+        }
+        yield Nd4j.createFromArray(v);
+      }
+      default -> { // U32, I64, U64
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = "U32".equals(h.dtype) ? data.getInt(4 * i) & 0xffffffffL : data.getLong(8 * i);
+        }
+        yield Nd4j.createFromArray(v);
+      }
+    };
+    return flat.castTo(DTYPES.get(h.dtype)).reshape('c', h.shape);
+  }
+
+  /** OCP float8 E4M3 ("e4m3fn": bias 7, no infinities, NaN when every exponent and mantissa bit is set). */
+  static float e4m3ToFloat(byte bits) {
+    int exp = (bits >>> 3) & 0xf;
+    int mant = bits & 0x7;
+    float f;
+    if (exp == 0xf && mant == 0x7) {
+      f = Float.NaN;
+    } else if (exp == 0) {
+      f = mant * 0x1p-9f; // subnormal: mant/8 x 2^-6
+    } else {
+      f = Math.scalb(1 + mant / 8f, exp - 7);
+    }
+    return bits < 0 ? -f : f;
   }
 
   /** IEEE 754 binary16 to float, subnormals, infinities and NaN included. */

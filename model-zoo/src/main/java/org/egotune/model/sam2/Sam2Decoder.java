@@ -2,22 +2,15 @@ package org.egotune.model.sam2;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import org.egotune.model.io.Safetensors;
 import org.egotune.model.params.ParamTable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The SAM2 mask decoder as Sa2VA drives it, with Sa2VA's [SEG] prompt projection, as a SameDiff
@@ -31,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * and the selected mask [B, 1, 4g, 4g] (multimask: tokens 1.., best predicted IoU).
  */
 public final class Sam2Decoder {
-  private static final Logger LOG = LoggerFactory.getLogger(Sam2Decoder.class);
 
   /** Placeholder: image embedding [B, C, g, g] (backbone level 2, with no_mem_embed already added). */
   public static final String IMAGE_EMBEDDINGS = "image_embeddings";
@@ -131,51 +123,23 @@ public final class Sam2Decoder {
   }
 
   /**
-   * Copies {@code tensors} into this decoder by key. Every key of {@link #stateDict()} must be
-   * present with the same shape; with {@code strict}, keys this network does not have are errors too
-   * (otherwise they are logged and skipped, e.g. SAM2's point and mask-input embeddings, which
-   * Sa2VA's [SEG] path never uses). All differences are reported together.
+   * Copies {@code tensors} into this decoder by key (see {@link Sa2vaStateDict#load}): every key of
+   * {@link #stateDict()} must be present with the same shape; the rest of a Sa2VA state dict (image
+   * encoder, memory, no_mem_embed, point/mask prompts, LLM) is skipped and counted in one log line;
+   * with {@code strict}, any other key is an error too. All differences are reported together.
    */
   public void loadStateDict(Map<String, INDArray> tensors, boolean strict) {
-    Map<String, INDArray> own = stateDict();
-    List<String> missing = new ArrayList<>();
-    List<String> badShape = new ArrayList<>();
-    for (Map.Entry<String, INDArray> e : own.entrySet()) {
-      INDArray src = tensors.get(e.getKey());
-      if (src == null) {
-        missing.add(e.getKey());
-      } else if (!Arrays.equals(src.shape(), e.getValue().shape())) {
-        badShape.add(e.getKey() + " " + Arrays.toString(src.shape()) + " (expected "
-            + Arrays.toString(e.getValue().shape()) + ")");
-      }
-    }
-    TreeSet<String> unknown = new TreeSet<>(tensors.keySet());
-    unknown.removeAll(own.keySet());
-    if (!missing.isEmpty() || !badShape.isEmpty() || (strict && !unknown.isEmpty())) {
-      StringBuilder msg = new StringBuilder("state dict does not match the decoder (")
-          .append(describe()).append("):");
-      if (!missing.isEmpty()) {
-        msg.append("\n  missing: ").append(missing);
-      }
-      if (!badShape.isEmpty()) {
-        msg.append("\n  shape differs: ").append(badShape);
-      }
-      if (strict && !unknown.isEmpty()) {
-        msg.append("\n  unknown: ").append(unknown);
-      }
-      throw new IllegalArgumentException(msg.toString());
-    }
-    if (!unknown.isEmpty()) {
-      LOG.info("ignored {} tensors the decoder does not use: {}", unknown.size(), unknown);
-    }
-    for (Map.Entry<String, INDArray> e : own.entrySet()) {
-      e.getValue().assign(tensors.get(e.getKey()).castTo(DataType.FLOAT));
-    }
+    Sa2vaStateDict.load(stateDict(), tensors, strict, "the decoder (" + describe() + ")");
   }
 
-  /** Loads weights from a safetensors file by Sa2VA key (see {@link #loadStateDict}). */
+  /** Loads weights from a safetensors file by Sa2VA key (see {@link #loadStateDict}); errors name the file. */
   public void loadSafetensors(Path file, boolean strict) throws IOException {
-    loadStateDict(Safetensors.read(file).tensors(), strict);
+    Safetensors.Contents c = Safetensors.read(file);
+    try {
+      loadStateDict(c.tensors(), strict);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Writes every tensor of {@link #stateDict()} as F32 safetensors, with the config as metadata. */

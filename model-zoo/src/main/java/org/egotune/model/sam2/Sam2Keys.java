@@ -4,8 +4,10 @@ package org.egotune.model.sam2;
 final class Sam2Keys {
   private Sam2Keys() {}
 
-  static final String DECODER = "grounding_encoder.sam2_model.sam_mask_decoder.";
-  static final String PROMPT = "grounding_encoder.sam2_model.sam_prompt_encoder.";
+  /** SAM2Base inside Sa2VA's grounding encoder: decoder, prompt encoder, image encoder, memory. */
+  static final String SAM2 = "grounding_encoder.sam2_model.";
+  static final String DECODER = SAM2 + "sam_mask_decoder.";
+  static final String PROMPT = SAM2 + "sam_prompt_encoder.";
   static final String TEXT_FCS = "text_hidden_fcs.";
 
   /** The random Fourier matrix of the dense positional encoding: a buffer, never trained. */

@@ -44,6 +44,84 @@ class SafetensorsTest {
   }
 
   @Test
+  void integerAndBoolTensorsRoundTripInTheirOwnDtypeBesideFloats() throws IOException {
+    Map<String, INDArray> t = new LinkedHashMap<>();
+    t.put("w", Nd4j.createFromArray(0.25f, -1.5f, 3f).reshape(3, 1));
+    t.put("bn.num_batches_tracked", Nd4j.scalar(DataType.LONG, 12345678901L));
+    t.put("mask", Nd4j.createFromArray(new boolean[][] {{true, false, true}, {false, false, true}}));
+    t.put("ids", Nd4j.createFromArray(new long[] {-7, 0, Long.MAX_VALUE}));
+    t.put("i32", Nd4j.createFromArray(new int[] {Integer.MIN_VALUE, 5}));
+    t.put("i16", Nd4j.createFromArray(new short[] {-300, 300}));
+    t.put("i8", Nd4j.createFromArray(new byte[] {-128, 127}));
+    t.put("u8", Nd4j.createFromArray(new short[] {0, 255}).castTo(DataType.UBYTE));
+    t.put("u16", Nd4j.createFromArray(new int[] {65535, 1}).castTo(DataType.UINT16));
+    t.put("u32", Nd4j.createFromArray(new long[] {4294967295L, 2}).castTo(DataType.UINT32));
+    t.put("empty", Nd4j.createFromArray(new long[0]).reshape(0, 3));
+    Path f = dir.resolve("mixed.safetensors");
+    Safetensors.write(f, t, Map.of());
+    String header = new String(Files.readAllBytes(f), 8, (int) leLong(Files.readAllBytes(f)), StandardCharsets.UTF_8);
+    for (String dtype : List.of("F32", "I64", "BOOL", "I32", "I16", "I8", "U8", "U16", "U32")) {
+      assertTrue(header.contains("\"dtype\":\"" + dtype + "\""), header);
+    }
+    Map<String, INDArray> back = Safetensors.read(f).tensors();
+    assertEquals(List.copyOf(t.keySet()), List.copyOf(back.keySet()));
+    for (var e : t.entrySet()) {
+      INDArray b = back.get(e.getKey());
+      assertEquals(e.getValue().dataType(), b.dataType(), e.getKey());
+      assertArrayEquals(e.getValue().shape(), b.shape(), e.getKey());
+      assertEquals(e.getValue(), b, e.getKey());
+    }
+    assertEquals(12345678901L, back.get("bn.num_batches_tracked").getLong(0));
+    assertEquals(0, back.get("bn.num_batches_tracked").rank());
+    assertEquals(4294967295L, back.get("u32").getLong(0));
+    assertEquals(255, back.get("u8").getInt(1));
+  }
+
+  @Test
+  void readsAPyTorchStyleFileWithI64AndBoolBuffersBesideF32() throws IOException {
+    // As torch's save_file lays it out: I64 and BOOL buffers between the weights, written by hand.
+    ByteBuffer data = ByteBuffer.allocate(8 + 16 + 3 + 1).order(ByteOrder.LITTLE_ENDIAN);
+    data.putFloat(1.5f).putFloat(-2f).putLong(3).putLong(-1).put((byte) 1).put((byte) 0).put((byte) 1);
+    data.put((byte) 200);
+    Path f = file("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        + "\"idx\":{\"dtype\":\"I64\",\"shape\":[2,1],\"data_offsets\":[8,24]},"
+        + "\"m\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[24,27]},"
+        + "\"px\":{\"dtype\":\"U8\",\"shape\":[],\"data_offsets\":[27,28]}}", data.array());
+    Map<String, INDArray> t = Safetensors.read(f).tensors();
+    assertArrayEquals(new float[] {1.5f, -2f}, t.get("w").data().asFloat());
+    assertEquals(DataType.LONG, t.get("idx").dataType());
+    assertArrayEquals(new long[] {2, 1}, t.get("idx").shape());
+    assertArrayEquals(new long[] {3, -1}, t.get("idx").data().asLong());
+    assertEquals(Nd4j.createFromArray(true, false, true), t.get("m"));
+    assertEquals(DataType.UBYTE, t.get("px").dataType());
+    assertEquals(200, t.get("px").getInt(0));
+    // The layout checks hold for integer tensors as for floats.
+    expect("tensor idx: I64 [3, 1] needs 24 bytes but data_offsets span 16",
+        file("{\"idx\":{\"dtype\":\"I64\",\"shape\":[3,1],\"data_offsets\":[0,16]}}", new byte[16]));
+    expect("tensor m [0, 2) overlaps tensor idx",
+        file("{\"idx\":{\"dtype\":\"I16\",\"shape\":[1],\"data_offsets\":[0,2]},"
+            + "\"m\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[0,2]}}", new byte[2]));
+  }
+
+  @Test
+  void readsF64AndF8AsFloat() throws IOException {
+    // F8_E4M3: 1.0 = 0x38, -2.0 = 0xC0, max 448 = 0x7E, NaN = 0x7F, smallest subnormal 2^-9 = 0x01.
+    // F8_E5M2 (the top byte of F16): 1.0 = 0x3C, -2.0 = 0xC0, max 57344 = 0x7B, +inf = 0x7C.
+    ByteBuffer data = ByteBuffer.allocate(16 + 5 + 4).order(ByteOrder.LITTLE_ENDIAN);
+    data.putDouble(0.1).putDouble(-3.5);
+    data.put(new byte[] {0x38, (byte) 0xC0, 0x7E, 0x7F, 0x01});
+    data.put(new byte[] {0x3C, (byte) 0xC0, 0x7B, 0x7C});
+    Path f = file("{\"d\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},"
+        + "\"e4\":{\"dtype\":\"F8_E4M3\",\"shape\":[5],\"data_offsets\":[16,21]},"
+        + "\"e5\":{\"dtype\":\"F8_E5M2\",\"shape\":[4],\"data_offsets\":[21,25]}}", data.array());
+    Map<String, INDArray> t = Safetensors.read(f).tensors();
+    assertEquals(DataType.FLOAT, t.get("d").dataType());
+    assertArrayEquals(new float[] {0.1f, -3.5f}, t.get("d").data().asFloat());
+    assertArrayEquals(new float[] {1f, -2f, 448f, Float.NaN, 0x1p-9f}, t.get("e4").data().asFloat());
+    assertArrayEquals(new float[] {1f, -2f, 57344f, Float.POSITIVE_INFINITY}, t.get("e5").data().asFloat());
+  }
+
+  @Test
   void readsF16AndBf16AsFloat() throws IOException {
     // F16: 1.0 = 0x3C00, -2.0 = 0xC000, 65504 = 0x7BFF, smallest subnormal 2^-24 = 0x0001.
     // BF16: 1.0 = 0x3F80, -0.5 = 0xBF00.

@@ -96,11 +96,15 @@ class Sam2DecoderTest {
     String misshapen = Sam2Keys.DECODER + "iou_token.weight";
     state.remove(gone);
     state.put(misshapen, Nd4j.zeros(DataType.FLOAT, 2, 32));
+    // A SAM2 memory key is skipped even under strict; a key no Sa2VA module has is not.
     state.put("grounding_encoder.sam2_model.no_obj_ptr", Nd4j.zeros(DataType.FLOAT, 1, 32));
+    String foreign = Sam2Keys.DECODER + "extra_token.weight";
+    state.put(foreign, Nd4j.zeros(DataType.FLOAT, 1, 32));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.loadStateDict(state, true));
-    assertTrue(e.getMessage().contains("missing: [" + gone + "]"), e.getMessage());
+    assertTrue(e.getMessage().contains("missing: [" + gone + " (expected [64])]"), e.getMessage());
     assertTrue(e.getMessage().contains(misshapen + " [2, 32] (expected [1, 32])"), e.getMessage());
-    assertTrue(e.getMessage().contains("unknown: [grounding_encoder.sam2_model.no_obj_ptr]"), e.getMessage());
+    assertTrue(e.getMessage().contains("the decoder path skips): [" + foreign + "]"), e.getMessage());
+    assertFalse(e.getMessage().contains("no_obj_ptr"), e.getMessage());
   }
 
   @Test

@@ -22,9 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The {@code model.weights} file a fresh run starts from: read through Hadoop (so it may live on
  * HDFS), hashed, and loaded by export name into the driver's model before the first broadcast, so
- * every worker starts from the file's parameters. Every tensor of the model must be in the file with
- * its shape; tensors the model does not have (a Sa2VA file's SAM2 point embeddings) are skipped and
- * logged, so a file converted with the recipe in docs/models.md loads as is.
+ * every worker starts from the file's parameters. Loading is strict: every tensor of the model must
+ * be in the file with its shape, the parts of a Sa2VA checkpoint the decoder path never uses (image
+ * encoder, memory, LLM, ...: {@link org.egotune.model.sam2.Sa2vaStateDict}) are skipped and counted,
+ * and any other key fails naming it; so a full Sa2VA checkpoint or a converted part of it loads as is.
  *
  * @param file the file as configured
  * @param sha256 hex SHA-256 of its bytes
@@ -46,7 +47,7 @@ record InitialWeights(String file, String sha256, int tensors, int skipped) {
         throw new IllegalArgumentException("model.weights: " + file + ": " + e.getMessage(), e);
       }
       try {
-        model.loadStateDict(c.tensors(), false);
+        model.loadStateDict(c.tensors(), true);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("model.weights: " + file + " does not fit model.preset "
             + model.config().preset() + ": " + e.getMessage(), e);

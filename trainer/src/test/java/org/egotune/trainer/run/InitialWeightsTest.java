@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.egotune.trainer.config.ConfigLoader;
@@ -18,9 +19,12 @@ import org.egotune.trainer.config.JobConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
+import org.egotune.model.io.Safetensors;
 import org.egotune.trainer.loop.LocalTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** model.weights: a fresh run's driver model starts from the file, and a wrong file fails naming it. */
 class InitialWeightsTest {
@@ -74,6 +78,32 @@ class InitialWeightsTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> TrainingRun.initialWeights(model, missing, conf));
     assertEquals("model.weights: " + missing + " does not exist", e.getMessage());
+  }
+
+  @Test
+  void aSa2vaShapedFileLoadsStrictlyCountingWhatTheDecoderPathSkipsAndAForeignKeyFails() throws Exception {
+    SegModel other = SegModel.build(tiny(99L, 16, ""));
+    Map<String, INDArray> all = new LinkedHashMap<>(other.stateDict());
+    all.put("grounding_encoder.sam2_model.no_mem_embed", Nd4j.ones(1, 1, 16));
+    all.put("grounding_encoder.sam2_model.image_encoder.trunk.pos_embed", Nd4j.ones(1, 4, 2, 2));
+    all.put("mllm.model.vision_model.embeddings.position_ids", Nd4j.createFromArray(0L, 1L, 2L));
+    Path f = tmp.resolve("sa2va-like.safetensors");
+    Safetensors.write(f, all, Map.of());
+    SegModel model = SegModel.build(tiny(5L, 16, ""));
+
+    InitialWeights w = DistributedTrainer.initialWeights(model, f.toString(), conf);
+
+    assertEquals(other.stateDict().size(), w.tensors());
+    assertEquals(3, w.skipped());
+    assertArrayEquals(other.params().flatten(other.sameDiff()), model.params().flatten(model.sameDiff()));
+
+    all.put("decoder.extra.weight", Nd4j.ones(2));
+    Path g = tmp.resolve("foreign.safetensors");
+    Safetensors.write(g, all, Map.of());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DistributedTrainer.initialWeights(model, g.toString(), conf));
+    assertTrue(e.getMessage().startsWith("model.weights: " + g), e.getMessage());
+    assertTrue(e.getMessage().contains("[decoder.extra.weight]"), e.getMessage());
   }
 
   @Test
