@@ -1,7 +1,11 @@
 package org.egotune.cluster.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.egotune.mixer.layout.DatasetLayout;
+import org.egotune.mixer.layout.DatasetLayouts;
 import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SynthSummary;
@@ -11,10 +15,15 @@ import picocli.CommandLine.Option;
 
 /** {@code egotune generate}: writes a synthetic dataset in a native layout. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Write a synthetic dataset in a native layout (egomask-train, egomask-bench, ref-youtube-vos, mevis, ref-davis).")
+    description = "Write a synthetic dataset in a native layout (see --layout).")
 final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--layout", required = true, description = "egomask-train, egomask-bench, ref-youtube-vos, mevis or ref-davis.")
+  @Option(names = "--layout", required = true, completionCandidates = LayoutNames.All.class,
+      description = "Layout: ${COMPLETION-CANDIDATES}.")
   String layout;
+
+  @Option(names = "--split", paramLabel = "NAME",
+      description = "A split to write (repeatable; default: the layout's default split). Each split gets --videos videos of its own.")
+  List<String> splits;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must be empty or absent).")
   Path out;
@@ -33,10 +42,16 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Layout l = Layout.fromId(layout);
+    DatasetLayout registered = DatasetLayouts.get(layout);
+    Layout l = registered.generator();
+    List<String> chosen = new ArrayList<>();
+    for (String s : splits == null ? List.of(registered.defaultSplit()) : splits) {
+      chosen.add(registered.split(s));
+    }
     SynthConfig d = SynthConfig.defaults(l);
     SynthConfig cfg = new SynthConfig(l, seed, videos == null ? d.videos() : videos,
-        frames == null ? d.frames() : frames, size == null ? d.height() : size, size == null ? d.width() : size);
+        frames == null ? d.frames() : frames, size == null ? d.height() : size, size == null ? d.width() : size,
+        chosen);
     SynthSummary s = SyntheticDatasets.generate(cfg, out);
     System.out.printf("wrote %s: %d videos, %d objects, %d expressions, %d frames -> %s%n",
         l.id(), s.videos(), s.objects(), s.expressions(), s.frames(), out.toAbsolutePath());

@@ -16,8 +16,13 @@ import picocli.CommandLine.Option;
 @Command(name = "prepare", mixinStandardHelpOptions = true,
     description = "Convert a dataset in its native layout into self-contained Parquet shards (a Spark job).")
 final class PrepareCommand implements Callable<Integer> {
-  @Option(names = "--layout", required = true, description = "egomask-train, mevis, ref-youtube-vos or ref-davis.")
+  @Option(names = "--layout", required = true, completionCandidates = LayoutNames.Training.class,
+      description = "Training layout: ${COMPLETION-CANDIDATES} (egomask-bench is read by evaluate --benchmark, not prepared).")
   String layout;
+
+  @Option(names = "--split", paramLabel = "NAME",
+      description = "Split of the layout to read, e.g. train, valid_u, valid (default: the layout's training split; see docs/data.md).")
+  String split;
 
   @Option(names = "--input", required = true, paramLabel = "DIR", description = "Dataset root in that layout.")
   Path input;
@@ -52,7 +57,8 @@ final class PrepareCommand implements Callable<Integer> {
     BadSamplePolicy policy = ConfigLoader.load(config, o).data().badSamplePolicy();
     SparkSession spark = SparkRuntime.session("egotune-prepare", master);
     try {
-      PrepareJob.Result r = PrepareJob.run(spark, layout, input, out, source, samplesPerShard, overwrite, policy);
+      PrepareJob.Result r = PrepareJob.run(spark,
+          new PrepareJob.Request(layout, input, out, source, split, samplesPerShard, overwrite, policy));
       System.out.printf("prepared %s: %d samples in %d shards -> %s%n", r.source(), r.samples(), r.shards(), r.dir());
       if (r.skipped().bad() + r.skipped().allNull() > 0) {
         System.out.printf("left out: %d bad sample(s) (--on-bad-sample=%s), %d expression(s) null in every frame;"

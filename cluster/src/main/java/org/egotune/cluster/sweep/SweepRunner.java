@@ -24,8 +24,8 @@ import org.egotune.trainer.config.DataConfig;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.cluster.eval.CheckpointEvaluation;
 import org.egotune.cluster.train.DistributedTrainer;
+import org.egotune.mixer.layout.DatasetLayouts;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
-import org.egotune.mixer.reader.RefYoutubeVosReader;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.features.FeatureStore;
@@ -61,7 +61,7 @@ public final class SweepRunner {
     try {
       bench = EgoMaskBenchReader.read(Path.of(base.data().benchmark()), base.data().split());
       exo = sweep.exoHoldout().isBlank() ? List.of()
-          : RefYoutubeVosReader.read(Path.of(sweep.exoHoldout()), "exo-holdout");
+          : DatasetLayouts.get("ref-youtube-vos").read(Path.of(sweep.exoHoldout()), null, "exo-holdout", null).records();
     } catch (IOException e) {
       throw new UncheckedIOException("sweep: cannot read the evaluation data: " + e.getMessage(), e);
     }

@@ -15,9 +15,10 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.mixer.layout.DatasetLayouts;
 import org.egotune.mixer.reader.BadSample;
 import org.egotune.mixer.reader.BadSamplePolicy;
-import org.egotune.mixer.reader.MevisReader;
+import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.shard.DatasetManifest;
 import org.egotune.mixer.shard.ShardedDataset;
@@ -56,7 +57,7 @@ class PrepareBadSamplesIT {
   void skipListsEveryBadSampleAndFailNamesTheFile() throws Exception {
     Path raw = tmp.resolve("mevis");
     SyntheticDatasets.generate(new SynthConfig(Layout.MEVIS, 3, 4, 4, 32, 32), raw);
-    List<ClipRecord> clean = MevisReader.read(raw);
+    List<ClipRecord> clean = DatasetLayouts.get("mevis").read(raw).records();
     Path meta = raw.resolve("train/meta_expressions.json");
     ObjectMapper json = new ObjectMapper();
     ObjectNode m = (ObjectNode) json.readTree(meta.toFile());
@@ -77,7 +78,7 @@ class PrepareBadSamplesIT {
     expected.removeAll(affected);
 
     String out = tmp.resolve("shards").toString();
-    PrepareJob.Result r = PrepareJob.run(spark, "mevis", raw, out, null, 2, false, BadSamplePolicy.SKIP);
+    PrepareJob.Result r = PrepareJob.run(spark, new PrepareJob.Request("mevis", raw, out, null, null, 2, false, BadSamplePolicy.SKIP));
     assertEquals(expected.size(), r.samples());
     assertEquals(affected.size(), r.skipped().bad());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -110,15 +111,19 @@ class PrepareBadSamplesIT {
     // fail: the driver finds the bad entry first, before anything is written
     String out2 = tmp.resolve("shards-fail").toString();
     Exception e = assertThrows(Exception.class,
-        () -> PrepareJob.run(spark, "mevis", raw, out2, null, 2, false, BadSamplePolicy.FAIL));
+        () -> PrepareJob.run(spark, new PrepareJob.Request("mevis", raw, out2, null, null, 2, false, BadSamplePolicy.FAIL)));
     assertTrue(chain(e).contains(meta + ": videos.mevis_0001.expressions.0: missing \"exp\""), chain(e));
     assertFalse(Files.exists(tmp.resolve("shards-fail/mevis/manifest.json")));
     // with the entry repaired, the corrupt frame fails the task, naming the frame file
     ((ObjectNode) m.at("/videos/mevis_0001/expressions/0")).put("exp", "the red square");
     json.writeValue(meta.toFile(), m);
     e = assertThrows(Exception.class,
-        () -> PrepareJob.run(spark, "mevis", raw, out2, null, 2, false, BadSamplePolicy.FAIL));
+        () -> PrepareJob.run(spark, new PrepareJob.Request("mevis", raw, out2, null, null, 2, false, BadSamplePolicy.FAIL)));
     assertTrue(chain(e).contains(junk + ": not a readable image"), chain(e));
+    // the task returned the bad input as its result: the driver throws it, typed, not Spark
+    assertTrue(e.getCause() instanceof DatasetFormatException, chain(e));
+    assertTrue(e.getCause().getMessage().startsWith("sample videos.mevis_0002.expressions."), chain(e));
+    assertFalse(chain(e).contains("SparkException"), chain(e));
     assertFalse(Files.exists(tmp.resolve("shards-fail/mevis/manifest.json")));
   }
 

@@ -59,6 +59,11 @@ public final class BadSamples {
     allNull++;
   }
 
+  /** The source name the entries carry. */
+  public String source() {
+    return source;
+  }
+
   public BadSamplePolicy policy() {
     return policy;
   }

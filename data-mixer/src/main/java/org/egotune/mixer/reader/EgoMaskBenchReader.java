@@ -17,7 +17,7 @@ import org.egotune.mixer.record.ClipRecord;
  * {@code annotations/<raw_clip>/<obj_id>.json}, {@code JPEGImages/{refego,egotracks}}) into records of
  * source {@code egomask-bench/<split>}.
  */
-public final class EgoMaskBenchReader {
+public final class EgoMaskBenchReader implements DatasetReader {
 
   /** The prefix of every record's source; the split name follows after a slash. */
   public static final String SOURCE_PREFIX = "egomask-bench/";
@@ -28,7 +28,19 @@ public final class EgoMaskBenchReader {
   /** The split name that means all of {@link #SPLITS}. */
   public static final String FULL = "full";
 
-  private EgoMaskBenchReader() {}
+  /** A reader; the registry ({@code org.egotune.mixer.layout.DatasetLayouts}) holds the instance in use. */
+  public EgoMaskBenchReader() {}
+
+  /**
+   * Reads {@code request.split()} (as {@link #read(Path, String)}); records carry
+   * {@code <request.source()>/<split>}, which is {@code egomask-bench/<split>} for the default
+   * source. The request's bad-sample policy is not consulted: a benchmark is read whole or not at
+   * all.
+   */
+  @Override
+  public ReadResult read(ReadRequest request) throws DatasetFormatException {
+    return new ReadResult(read(request.root(), request.split(), true, request.source() + "/"), 0);
+  }
 
   /**
    * Reads one split ({@code short}, {@code medium}, {@code long}) or {@code full}, which is the three
@@ -42,7 +54,7 @@ public final class EgoMaskBenchReader {
    * @throws DatasetFormatException naming the file, key and expectation of the first problem found
    */
   public static List<ClipRecord> read(Path root, String split) throws DatasetFormatException {
-    return read(root, split, true);
+    return read(root, split, true, SOURCE_PREFIX);
   }
 
   /**
@@ -56,15 +68,15 @@ public final class EgoMaskBenchReader {
    */
   public static List<ClipRecord> readAnnotations(Path root, String split)
       throws DatasetFormatException {
-    return read(root, split, false);
+    return read(root, split, false, SOURCE_PREFIX);
   }
 
-  private static List<ClipRecord> read(Path root, String split, boolean withFrames)
+  private static List<ClipRecord> read(Path root, String split, boolean withFrames, String prefix)
       throws DatasetFormatException {
     if (FULL.equals(split)) {
       List<ClipRecord> all = new ArrayList<>();
       for (String s : SPLITS) {
-        all.addAll(readSplit(root, s, withFrames));
+        all.addAll(readSplit(root, s, withFrames, prefix));
       }
       return all;
     }
@@ -72,7 +84,7 @@ public final class EgoMaskBenchReader {
       throw new IllegalArgumentException(
           "unknown EgoMask split '" + split + "', expected one of short, medium, long, full");
     }
-    return readSplit(root, split, withFrames);
+    return readSplit(root, split, withFrames, prefix);
   }
 
   /**
@@ -88,12 +100,12 @@ public final class EgoMaskBenchReader {
     return i > 0 ? video.substring(0, i) : video;
   }
 
-  private static List<ClipRecord> readSplit(Path root, String split, boolean withFrames)
-      throws DatasetFormatException {
+  private static List<ClipRecord> readSplit(Path root, String split, boolean withFrames,
+      String prefix) throws DatasetFormatException {
     Path metaFile = root.resolve("subset").resolve(split).resolve("meta_expressions.json");
     Path framesRoot =
         root.resolve("JPEGImages").resolve("short".equals(split) ? "refego" : "egotracks");
-    String source = SOURCE_PREFIX + split;
+    String source = prefix + split;
     List<ClipRecord> records = new ArrayList<>();
     for (ReaderSupport.MetaVideo v : ReaderSupport.readMeta(metaFile)) {
       String clip = rawClip(split, v.video());

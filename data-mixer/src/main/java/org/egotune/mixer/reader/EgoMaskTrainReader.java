@@ -16,13 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads EgoMask-Train ({@code meta_expressions/train/meta_expressions.json},
- * {@code train/mask_dict.json}, {@code train/JPEGImages}) into records of source
- * {@code egomask-train}.
+ * Reads EgoMask-Train ({@code meta_expressions/<split>/meta_expressions.json},
+ * {@code <split>/mask_dict.json}, {@code <split>/JPEGImages}) into records of the requested source
+ * ({@code egomask-train} by default).
  */
-public final class EgoMaskTrainReader {
+public final class EgoMaskTrainReader implements DatasetReader {
 
-  /** The source name every record of this reader carries. */
+  /** The layout's name, and its records' source unless {@code prepare --source} names another. */
   public static final String SOURCE = "egomask-train";
 
   private static final Logger LOG = LoggerFactory.getLogger(EgoMaskTrainReader.class);
@@ -37,32 +37,39 @@ public final class EgoMaskTrainReader {
           "^\\(\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\")\\s*,\\s*"
               + "(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|(-?\\d+))\\s*\\)$");
 
-  private EgoMaskTrainReader() {}
+  /** A reader; the registry ({@code org.egotune.mixer.layout.DatasetLayouts}) holds the instance in use. */
+  public EgoMaskTrainReader() {}
 
-  /** Reads the records of an EgoMask-Train root (see {@link #readWithStats(Path)}). */
+  /**
+   * The training split of an EgoMask-Train root under the source name {@link #SOURCE}, failing on
+   * the first bad sample.
+   *
+   * @deprecated kept only for {@code DataBench}, which is owned elsewhere; read through
+   *     {@code DatasetLayouts.get("egomask-train")} instead
+   */
+  @Deprecated
   public static List<ClipRecord> read(Path root) throws DatasetFormatException {
-    return readWithStats(root).records();
-  }
-
-  /** Reads an EgoMask-Train root; the first bad sample is an error (see {@link #readWithStats(Path, BadSamples)}). */
-  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
-    return readWithStats(root, BadSamples.failing(SOURCE));
+    return new EgoMaskTrainReader()
+        .read(new ReadRequest(root, "train", SOURCE, BadSamples.failing(SOURCE))).records();
   }
 
   /**
-   * Reads an EgoMask-Train root. Frames are taken in name order, because that is the order the
-   * {@code mask_dict} lists are aligned with; videos come sorted by name and expressions by id.
-   * A sample that cannot be used (a malformed entry, a missing frame, an object missing from the
-   * mask dict, an invalid RLE) goes to {@code bad}, which rethrows or records it; an expression
-   * whose object is null in every frame is skipped and recorded in {@code bad} under either policy.
-   *
-   * @throws DatasetFormatException naming the file, key and expectation of the first problem found
-   *     that {@code bad} does not take (a whole file missing or unparseable, or any under FAIL)
+   * Reads one split of an EgoMask-Train root ({@code meta_expressions/<split>/meta_expressions.json},
+   * {@code <split>/mask_dict.json}, {@code <split>/JPEGImages}). Frames are taken in name order,
+   * because that is the order the {@code mask_dict} lists are aligned with; videos come sorted by
+   * name and expressions by id. A sample that cannot be used (a malformed entry, a missing frame,
+   * an object missing from the mask dict, an invalid RLE) goes to the request's {@code bad}; an
+   * expression whose object is null in every frame is skipped and recorded there under either
+   * policy.
    */
-  public static ReadResult readWithStats(Path root, BadSamples bad) throws DatasetFormatException {
-    Path metaFile = root.resolve("meta_expressions/train/meta_expressions.json");
-    Path maskFile = root.resolve("train/mask_dict.json");
-    Path framesRoot = root.resolve("train/JPEGImages");
+  @Override
+  public ReadResult read(ReadRequest request) throws DatasetFormatException {
+    Path root = request.root();
+    BadSamples bad = request.bad();
+    String source = request.source();
+    Path metaFile = root.resolve("meta_expressions").resolve(request.split()).resolve("meta_expressions.json");
+    Path maskFile = root.resolve(request.split()).resolve("mask_dict.json");
+    Path framesRoot = root.resolve(request.split()).resolve("JPEGImages");
     List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, true, bad);
     Map<String, Map<String, JsonNode>> maskDict = parseMaskDict(maskFile, bad);
 
@@ -114,7 +121,7 @@ public final class EgoMaskTrainReader {
           continue;
         }
         records.add(
-            new ClipRecord(SOURCE, v.video(), e.expId(), e.text(), List.of(e.objId()), frames,
+            new ClipRecord(source, v.video(), e.expId(), e.text(), List.of(e.objId()), frames,
                 files, masks, annotated, hw[0], hw[1]));
       }
     }

@@ -13,45 +13,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads MeViS ({@code train/meta_expressions.json}, {@code train/mask_dict.json},
- * {@code train/JPEGImages}) into records of source {@code mevis}; an expression's target is the
- * union of the masks of its {@code anno_id}s.
+ * Reads MeViS ({@code <split>/meta_expressions.json}, {@code <split>/mask_dict.json},
+ * {@code <split>/JPEGImages}) into records of the requested source ({@code mevis} by default); an
+ * expression's target is the union of the masks of its {@code anno_id}s.
  */
-public final class MevisReader {
+public final class MevisReader implements DatasetReader {
 
-  /** The source name every record of this reader carries. */
+  /** The layout's name, and its records' source unless {@code prepare --source} names another. */
   public static final String SOURCE = "mevis";
 
   private static final Logger LOG = LoggerFactory.getLogger(MevisReader.class);
 
-  private MevisReader() {}
-
-  /** Reads the records of a MeViS root (see {@link #readWithStats(Path)}). */
-  public static List<ClipRecord> read(Path root) throws DatasetFormatException {
-    return readWithStats(root).records();
-  }
-
-  /** Reads a MeViS root; the first bad sample is an error (see {@link #readWithStats(Path, BadSamples)}). */
-  public static ReadResult readWithStats(Path root) throws DatasetFormatException {
-    return readWithStats(root, BadSamples.failing(SOURCE));
-  }
+  /** A reader; the registry ({@code org.egotune.mixer.layout.DatasetLayouts}) holds the instance in use. */
+  public MevisReader() {}
 
   /**
-   * Reads a MeViS root. Each {@code mask_dict} list is aligned with the video's {@code frames} as
-   * listed in the meta file. A frame's target mask is the OR of the anno_ids' masks there (the
-   * official scorer adds them, so overlaps are 2: anything above 0 is foreground), {@code null} when
-   * every one of them is null; the annotated frames are those with a non-null target. Records carry
-   * the expression's {@code obj_id}s; videos come sorted by name and expressions by id. A sample
-   * that cannot be used goes to {@code bad} (rethrown or recorded); an expression whose target is
-   * null in every frame is skipped and recorded in {@code bad} under either policy.
-   *
-   * @throws DatasetFormatException naming the file, key and expectation of the first problem found
-   *     that {@code bad} does not take (a whole file missing or unparseable, or any under FAIL)
+   * Reads one split of a MeViS root ({@code <split>/meta_expressions.json},
+   * {@code <split>/mask_dict.json}, {@code <split>/JPEGImages}). Each {@code mask_dict} list is
+   * aligned with the video's {@code frames} as listed in the meta file. A frame's target mask is the
+   * OR of the anno_ids' masks there (the official scorer adds them, so overlaps are 2: anything
+   * above 0 is foreground), {@code null} when every one of them is null; the annotated frames are
+   * those with a non-null target. Records carry the expression's {@code obj_id}s; videos come
+   * sorted by name and expressions by id. A sample that cannot be used goes to the request's
+   * {@code bad}; an expression whose target is null in every frame is skipped and recorded there
+   * under either policy. A split released without masks (MeViS {@code valid}) has no
+   * {@code mask_dict.json}: an error naming that file.
    */
-  public static ReadResult readWithStats(Path root, BadSamples bad) throws DatasetFormatException {
-    Path metaFile = root.resolve("train/meta_expressions.json");
-    Path maskFile = root.resolve("train/mask_dict.json");
-    Path framesRoot = root.resolve("train/JPEGImages");
+  @Override
+  public ReadResult read(ReadRequest request) throws DatasetFormatException {
+    Path root = request.root();
+    BadSamples bad = request.bad();
+    String source = request.source();
+    Path splitDir = root.resolve(request.split());
+    Path metaFile = splitDir.resolve("meta_expressions.json");
+    Path maskFile = splitDir.resolve("mask_dict.json");
+    Path framesRoot = splitDir.resolve("JPEGImages");
     List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, false, bad);
     JsonNode dict = ReaderSupport.requireObject(ReaderSupport.readJson(maskFile), maskFile, "(root)");
 
@@ -125,7 +121,7 @@ public final class MevisReader {
         List<String> objIdText = new ArrayList<>(objIds.size());
         objIds.forEach(id -> objIdText.add(Integer.toString(id)));
         records.add(
-            new ClipRecord(SOURCE, v.video(), e.expId(), e.text(), objIdText, frames, files, target,
+            new ClipRecord(source, v.video(), e.expId(), e.text(), objIdText, frames, files, target,
                 annotated, hw[0], hw[1]));
       }
     }

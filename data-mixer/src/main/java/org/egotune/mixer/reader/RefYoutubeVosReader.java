@@ -14,11 +14,11 @@ import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.record.ClipRecord;
 
 /**
- * Reads the Ref-YouTube-VOS layout ({@code train/JPEGImages}, palette-PNG {@code train/Annotations},
- * {@code meta_expressions/train/meta_expressions.json}); Ref-DAVIS17 converted to this layout is read
- * by the same class under the source name {@code ref-davis}.
+ * Reads the Ref-YouTube-VOS layout ({@code <split>/JPEGImages}, palette-PNG
+ * {@code <split>/Annotations}, {@code meta_expressions/<split>/meta_expressions.json}); Ref-DAVIS17
+ * converted to this layout is read by the same class (registered as {@code ref-davis}).
  */
-public final class RefYoutubeVosReader {
+public final class RefYoutubeVosReader implements DatasetReader {
 
   /** The source name of Ref-YouTube-VOS records. */
   public static final String SOURCE = "ref-youtube-vos";
@@ -26,39 +26,47 @@ public final class RefYoutubeVosReader {
   /** The source name of Ref-DAVIS17 records (same layout). */
   public static final String SOURCE_DAVIS = "ref-davis";
 
-  private RefYoutubeVosReader() {}
+  /** A reader; the registry ({@code org.egotune.mixer.layout.DatasetLayouts}) holds the instances in use. */
+  public RefYoutubeVosReader() {}
 
   /**
-   * Reads every expression of the layout under {@code root}; the first bad sample is an error (see
-   * {@link #read(Path, String, BadSamples)}).
+   * The training split under {@code sourceName}, failing on the first bad sample.
+   *
+   * @deprecated kept only for {@code DataBench}, which is owned elsewhere; read through
+   *     {@code DatasetLayouts.get("ref-youtube-vos")} (or {@code "ref-davis"}) instead
    */
+  @Deprecated
   public static List<ClipRecord> read(Path root, String sourceName) throws DatasetFormatException {
-    return read(root, sourceName, BadSamples.failing(sourceName == null ? "" : sourceName));
+    return new RefYoutubeVosReader()
+        .read(new ReadRequest(root, "train", sourceName, BadSamples.failing(sourceName))).records();
   }
 
   /**
-   * Reads every expression of the layout under {@code root}. A frame with an annotation PNG gets the
+   * Reads every expression of one split ({@code meta_expressions/<split>/meta_expressions.json},
+   * {@code <split>/JPEGImages}, {@code <split>/Annotations}). A frame with an annotation PNG gets the
    * object's mask (an empty {@link Rle} when the object has no pixel there) and counts as annotated;
    * a frame without a PNG gets {@code null}. Pixel value 255 (DAVIS void) and 0 (background) are
-   * never objects. A sample that cannot be used goes to {@code bad} (rethrown or recorded): a
-   * malformed meta entry, a missing or unreadable frame, an annotation that is not a palette PNG or
-   * has another size (every expression of that video), an object id outside 1..254, and an object
-   * with no pixel in any annotation of its video (no mask anywhere).
-   *
-   * @param sourceName the records' source, e.g. {@link #SOURCE} or {@link #SOURCE_DAVIS}
-   * @throws DatasetFormatException naming the file, key and expectation of the first problem found
-   *     that {@code bad} does not take (the meta file missing or unparseable, or any under FAIL)
+   * never objects. A sample that cannot be used goes to the request's {@code bad}: a malformed meta
+   * entry, a missing or unreadable frame, an annotation that is not a palette PNG or has another
+   * size (every expression of that video), an object id outside 1..254, and an object with no pixel
+   * in any annotation of its video (no mask anywhere). A split released without annotations
+   * (Ref-YouTube-VOS {@code valid}) has no {@code Annotations} folder: an error naming it.
    */
-  public static List<ClipRecord> read(Path root, String sourceName, BadSamples bad)
-      throws DatasetFormatException {
-    if (sourceName == null || sourceName.isBlank()) {
-      throw new IllegalArgumentException("sourceName must be non-blank, found '" + sourceName + "'");
+  @Override
+  public ReadResult read(ReadRequest request) throws DatasetFormatException {
+    Path root = request.root();
+    BadSamples bad = request.bad();
+    String sourceName = request.source();
+    Path metaFile = root.resolve("meta_expressions").resolve(request.split()).resolve("meta_expressions.json");
+    Path framesRoot = root.resolve(request.split()).resolve("JPEGImages");
+    Path annRoot = root.resolve(request.split()).resolve("Annotations");
+    List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, true, bad);
+    if (!Files.isDirectory(annRoot)) {
+      throw new DatasetFormatException(annRoot + ": annotation folder not found (split "
+          + request.split() + " has no ground truth here; expected <video>/<frame>.png palette masks)");
     }
-    Path metaFile = root.resolve("meta_expressions/train/meta_expressions.json");
-    Path framesRoot = root.resolve("train/JPEGImages");
-    Path annRoot = root.resolve("train/Annotations");
     List<ClipRecord> records = new ArrayList<>();
-    for (ReaderSupport.MetaVideo v : ReaderSupport.readMeta(metaFile, true, bad)) {
+    for (ReaderSupport.MetaVideo v : meta) {
       // object ids of this video, validated; each PNG is then decoded once for all of them
       Map<String, Integer> objIds = new LinkedHashMap<>();
       List<ReaderSupport.Expression> usable = new ArrayList<>();
@@ -99,7 +107,7 @@ public final class RefYoutubeVosReader {
                 files, m, annotated, hw[0], hw[1]));
       }
     }
-    return records;
+    return new ReadResult(records, 0);
   }
 
   /** Fills {@code masks} (object id -> per-frame RLE) and {@code annotated} from a video's PNGs. */

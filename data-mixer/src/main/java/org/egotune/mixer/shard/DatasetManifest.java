@@ -33,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * @param createdAt ISO-8601 instant, e.g. {@code 2024-05-01T12:00:00Z}
  * @param skipped what {@code prepare} left out and where the report is; {@code null} in manifests
  *     written before the report existed (read as "not recorded")
+ * @param split the split of the native layout {@code prepare} read (e.g. {@code train},
+ *     {@code valid_u}); {@code null} when not recorded (manifests written before it was)
  */
 public record DatasetManifest(
     int formatVersion, String source, long totalSamples, List<ShardInfo> shards, String createdAt,
-    SkippedSamples skipped) {
+    SkippedSamples skipped, String split) {
 
   /** The format version this code writes and reads. */
   public static final int FORMAT_VERSION = 1;
@@ -66,6 +68,9 @@ public record DatasetManifest(
     Objects.requireNonNull(shards, "shards");
     shards = List.copyOf(shards);
     Objects.requireNonNull(createdAt, "createdAt");
+    if (split != null && split.isBlank()) {
+      throw new IllegalArgumentException("split must be null (not recorded) or non-blank, found '" + split + "'");
+    }
     try {
       Instant.parse(createdAt);
     } catch (DateTimeParseException e) {
@@ -89,7 +94,7 @@ public record DatasetManifest(
   /** A manifest that records nothing about skipped samples. */
   public DatasetManifest(
       int formatVersion, String source, long totalSamples, List<ShardInfo> shards, String createdAt) {
-    this(formatVersion, source, totalSamples, shards, createdAt, null);
+    this(formatVersion, source, totalSamples, shards, createdAt, null, null);
   }
 
   /** A manifest for {@code shards} of {@code source}, with the total computed and the time now. */
@@ -99,9 +104,15 @@ public record DatasetManifest(
 
   /** As {@link #of(String, List)}, recording what was skipped. */
   public static DatasetManifest of(String source, List<ShardInfo> shards, SkippedSamples skipped) {
+    return of(source, null, shards, skipped);
+  }
+
+  /** As {@link #of(String, List)}, recording the split read and what was skipped. */
+  public static DatasetManifest of(String source, String split, List<ShardInfo> shards,
+      SkippedSamples skipped) {
     long total = shards.stream().mapToLong(ShardInfo::count).sum();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    return new DatasetManifest(FORMAT_VERSION, source, total, shards, now, skipped);
+    return new DatasetManifest(FORMAT_VERSION, source, total, shards, now, skipped, split);
   }
 
   /**
@@ -147,9 +158,13 @@ public record DatasetManifest(
     }
     try {
       com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(bytes);
-      if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("skipped")) {
-        // written before prepare recorded skipped samples: valid, with nothing recorded
-        o.putNull("skipped");
+      if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+        // written before prepare recorded skipped samples, or the split: valid, nothing recorded
+        for (String field : new String[] {"skipped", "split"}) {
+          if (!o.has(field)) {
+            o.putNull(field);
+          }
+        }
       }
       return JSON.treeToValue(tree, DatasetManifest.class);
     } catch (JsonProcessingException e) {

@@ -3,7 +3,10 @@ package org.egotune.mixer.synth;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** A native dataset layout the synthetic generator can write. */
+/**
+ * A native dataset layout the synthetic generator can write: the generator half of a layout's
+ * registration in {@code org.egotune.mixer.layout.DatasetLayouts}.
+ */
 public enum Layout {
   EGOMASK_TRAIN("egomask-train"),
   EGOMASK_BENCH("egomask-bench"),
@@ -20,6 +23,22 @@ public enum Layout {
   /** The layout's name on the command line and in docs, e.g. {@code egomask-train}. */
   public String id() {
     return id;
+  }
+
+  /**
+   * The split the generator writes by default: {@code full} (all three subsets) for the benchmark,
+   * {@code train} for every training layout. The registry ({@code DatasetLayouts}) names the same.
+   */
+  public String defaultSplit() {
+    return this == EGOMASK_BENCH ? "full" : "train";
+  }
+
+  /**
+   * Whether the real release of {@code split} comes without masks (Ref-YouTube-VOS {@code valid},
+   * MeViS {@code valid}: scored on a server), so the generator writes none either.
+   */
+  boolean releasedWithoutMasks(String split) {
+    return (this == REF_YOUTUBE_VOS || this == MEVIS) && split.equals("valid");
   }
 
   /**

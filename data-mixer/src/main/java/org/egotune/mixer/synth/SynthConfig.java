@@ -1,5 +1,7 @@
 package org.egotune.mixer.synth;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,8 +15,13 @@ import java.util.Objects;
  * @param height frame height in pixels, 32..2048
  * @param width frame width in pixels, 32..2048, within a factor 2 of the height (the object
  *     placement assumes a roughly square frame)
+ * @param splits the splits to write into the same root, each with {@code videos} videos of its own
+ *     (the layout's default split keeps exactly the content it had before splits existed); distinct
+ *     plain folder names. {@link Layout#EGOMASK_BENCH} takes only {@code full}: its generator always
+ *     writes the short, medium and long subsets together
  */
-public record SynthConfig(Layout layout, long seed, int videos, int frames, int height, int width) {
+public record SynthConfig(
+    Layout layout, long seed, int videos, int frames, int height, int width, List<String> splits) {
 
   static final int MIN_SIZE = 32;
   static final int MAX_SIZE = 2048;
@@ -24,6 +31,20 @@ public record SynthConfig(Layout layout, long seed, int videos, int frames, int 
 
   public SynthConfig {
     Objects.requireNonNull(layout, "layout must not be null");
+    Objects.requireNonNull(splits, "splits must not be null");
+    splits = List.copyOf(splits);
+    if (splits.isEmpty() || new HashSet<>(splits).size() != splits.size()) {
+      throw new IllegalArgumentException("splits must be a non-empty list of distinct names, found " + splits);
+    }
+    for (String s : splits) {
+      if (s.isBlank() || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0) {
+        throw new IllegalArgumentException("splits: '" + s + "' is not a plain folder name");
+      }
+    }
+    if (layout == Layout.EGOMASK_BENCH && !splits.equals(List.of(Layout.EGOMASK_BENCH.defaultSplit()))) {
+      throw new IllegalArgumentException("splits must be [full] for egomask-bench (its generator writes"
+          + " the short, medium and long subsets together), found " + splits);
+    }
     if (videos <= 0) {
       throw new IllegalArgumentException("videos must be positive, found " + videos);
     }
@@ -52,6 +73,17 @@ public record SynthConfig(Layout layout, long seed, int videos, int frames, int 
           "width/height must be within a factor 2 of each other, found height " + height
               + " and width " + width);
     }
+  }
+
+  /** One split, the layout's default ({@link Layout#defaultSplit()}). */
+  public SynthConfig(Layout layout, long seed, int videos, int frames, int height, int width) {
+    this(layout, seed, videos, frames, height, width, List.of(layout.defaultSplit()));
+  }
+
+  /** This config for one of its splits: the default split keeps the seed, any other mixes its name in. */
+  SynthConfig forSplit(String split) {
+    long s = split.equals(layout.defaultSplit()) ? seed : seed ^ (split.hashCode() * 0x9E3779B97F4A7C15L);
+    return new SynthConfig(layout, s, videos, frames, height, width, List.of(split));
   }
 
   /** The quickstart size: seed 0, 24 videos of 8 frames at 64x64. */

@@ -47,23 +47,31 @@ public final class SyntheticDatasets {
   public static SynthSummary generate(SynthConfig cfg, Path outDir) throws IOException {
     requireEmpty(outDir);
     Files.createDirectories(outDir);
-    List<SynthVideo> videos = ScenePlanner.plan(cfg);
+    int videoCount = 0;
     int objects = 0;
     int frames = 0;
-    for (SynthVideo v : videos) {
-      objects += v.objects.size();
-      frames += v.frameCount();
+    int expressions = 0;
+    for (String split : cfg.splits()) {
+      List<SynthVideo> videos = ScenePlanner.plan(cfg.forSplit(split));
+      int splitObjects = 0;
+      for (SynthVideo v : videos) {
+        splitObjects += v.objects.size();
+        frames += v.frameCount();
+      }
+      videoCount += videos.size();
+      objects += splitObjects;
+      boolean masks = !cfg.layout().releasedWithoutMasks(split);
+      // one expression per object, except where a layout says otherwise
+      expressions +=
+          switch (cfg.layout()) {
+            case EGOMASK_TRAIN -> { writeEgoTrain(videos, outDir, split); yield splitObjects; }
+            case EGOMASK_BENCH -> { writeBench(videos, outDir); yield splitObjects; }
+            case REF_YOUTUBE_VOS -> writePaletteLayout(videos, outDir, split, false, masks);
+            case MEVIS -> writeMevis(videos, outDir, split, masks);
+            case REF_DAVIS -> writePaletteLayout(videos, outDir, split, true, masks);
+          };
     }
-    // one expression per object, except where a layout says otherwise
-    int expressions =
-        switch (cfg.layout()) {
-          case EGOMASK_TRAIN -> { writeEgoTrain(videos, outDir); yield objects; }
-          case EGOMASK_BENCH -> { writeBench(videos, outDir); yield objects; }
-          case REF_YOUTUBE_VOS -> { writeYtvos(videos, outDir); yield objects; }
-          case MEVIS -> writeMevis(videos, outDir);
-          case REF_DAVIS -> writeDavis(videos, outDir);
-        };
-    SynthSummary summary = new SynthSummary(videos.size(), objects, expressions, frames);
+    SynthSummary summary = new SynthSummary(videoCount, objects, expressions, frames);
     LOG.info("wrote synthetic {} (seed {}) to {}: {}", cfg.layout().id(), cfg.seed(), outDir,
         summary);
     return summary;
@@ -87,8 +95,9 @@ public final class SyntheticDatasets {
 
   // ---------------------------------------------------------------- EgoMask-Train
 
-  private static void writeEgoTrain(List<SynthVideo> videos, Path out) throws IOException {
-    Path framesRoot = out.resolve("train/JPEGImages");
+  private static void writeEgoTrain(List<SynthVideo> videos, Path out, String split)
+      throws IOException {
+    Path framesRoot = out.resolve(split).resolve("JPEGImages");
     ObjectNode metaVideos = NODES.objectNode();
     ObjectNode maskDict = NODES.objectNode();
     ObjectNode trainMeta = NODES.objectNode();
@@ -126,9 +135,10 @@ public final class SyntheticDatasets {
       }
       mv.set("frames", stringArray(v.frameNames));
     }
-    writeJson(out.resolve("meta_expressions/train/meta_expressions.json"), metaRoot(metaVideos), true);
-    writeJson(out.resolve("train/mask_dict.json"), maskDict, false);
-    writeJson(out.resolve("train/meta.json"), trainMeta, true);
+    writeJson(out.resolve("meta_expressions").resolve(split).resolve("meta_expressions.json"),
+        metaRoot(metaVideos), true);
+    writeJson(out.resolve(split).resolve("mask_dict.json"), maskDict, false);
+    writeJson(out.resolve(split).resolve("meta.json"), trainMeta, true);
   }
 
   // ---------------------------------------------------------------- EgoMask benchmark
@@ -170,35 +180,28 @@ public final class SyntheticDatasets {
     }
   }
 
-  // ---------------------------------------------------------------- Ref-YouTube-VOS
-
-  private static void writeYtvos(List<SynthVideo> videos, Path out) throws IOException {
-    writePaletteLayout(videos, out, false);
-  }
-
-  // ---------------------------------------------------------------- Ref-DAVIS17 (converted)
+  // ---------------------------------------------------------------- Ref-YouTube-VOS, Ref-DAVIS17
 
   /** Annotators per object in the converted Ref-DAVIS17: exp_id = 4 x object rank + annotator. */
   static final int DAVIS_ANNOTATORS = 4;
 
-  private static int writeDavis(List<SynthVideo> videos, Path out) throws IOException {
-    return writePaletteLayout(videos, out, true);
-  }
-
   /**
    * The Ref-YouTube-VOS layout; as Ref-DAVIS17 converted to it ({@code davis}) every object gets
    * four expressions and a 1-pixel void (255) ring around each object, as DAVIS marks uncertain
-   * boundary pixels.
+   * boundary pixels. Without {@code masks} no {@code Annotations} folder is written (a split
+   * released without ground truth).
    */
-  private static int writePaletteLayout(List<SynthVideo> videos, Path out, boolean davis)
-      throws IOException {
+  private static int writePaletteLayout(List<SynthVideo> videos, Path out, String split,
+      boolean davis, boolean masks) throws IOException {
     ObjectNode metaVideos = NODES.objectNode();
     int expressions = 0;
     for (SynthVideo v : videos) {
-      writeFrames(v, out.resolve("train/JPEGImages").resolve(v.dir));
-      Path annDir = out.resolve("train/Annotations").resolve(v.dir);
-      Files.createDirectories(annDir);
-      for (int t = 0; t < v.frameCount(); t++) {
+      writeFrames(v, out.resolve(split).resolve("JPEGImages").resolve(v.dir));
+      Path annDir = out.resolve(split).resolve("Annotations").resolve(v.dir);
+      if (masks) {
+        Files.createDirectories(annDir);
+      }
+      for (int t = 0; masks && t < v.frameCount(); t++) {
         int[] idx = v.paletteIndices(t);
         if (davis) {
           markVoidRing(idx, v.height, v.width);
@@ -219,7 +222,8 @@ public final class SyntheticDatasets {
       }
       mv.set("frames", stringArray(v.frameNames));
     }
-    writeJson(out.resolve("meta_expressions/train/meta_expressions.json"), metaRoot(metaVideos), true);
+    writeJson(out.resolve("meta_expressions").resolve(split).resolve("meta_expressions.json"),
+        metaRoot(metaVideos), true);
     return expressions;
   }
 
@@ -266,19 +270,21 @@ public final class SyntheticDatasets {
   // ---------------------------------------------------------------- MeViS
 
   /**
-   * MeViS: {@code train/meta_expressions.json} whose expressions list {@code obj_id} and
-   * {@code anno_id} arrays, {@code train/mask_dict.json} keyed by the anno_id. Every object gets an
+   * MeViS: {@code <split>/meta_expressions.json} whose expressions list {@code obj_id} and
+   * {@code anno_id} arrays, {@code <split>/mask_dict.json} keyed by the anno_id. Every object gets an
    * expression; every even video also gets one naming its first two objects, whose target is their
    * union. Anno ids are global over the dataset (as in the release), obj ids per video from 0.
+   * Without {@code masks} no {@code mask_dict.json} is written (a split released without masks).
    */
-  private static int writeMevis(List<SynthVideo> videos, Path out) throws IOException {
+  private static int writeMevis(List<SynthVideo> videos, Path out, String split, boolean masks)
+      throws IOException {
     ObjectNode metaVideos = NODES.objectNode();
     ObjectNode maskDict = NODES.objectNode();
     int nextAnno = 0;
     int expressions = 0;
     for (int vi = 0; vi < videos.size(); vi++) {
       SynthVideo v = videos.get(vi);
-      writeFrames(v, out.resolve("train/JPEGImages").resolve(v.dir));
+      writeFrames(v, out.resolve(split).resolve("JPEGImages").resolve(v.dir));
       ObjectNode mv = metaVideos.putObject(v.name);
       mv.set("frames", stringArray(v.frameNames));
       ObjectNode exps = mv.putObject("expressions");
@@ -311,8 +317,10 @@ public final class SyntheticDatasets {
       }
       expressions += exps.size();
     }
-    writeJson(out.resolve("train/meta_expressions.json"), metaRoot(metaVideos), true);
-    writeJson(out.resolve("train/mask_dict.json"), maskDict, false);
+    writeJson(out.resolve(split).resolve("meta_expressions.json"), metaRoot(metaVideos), true);
+    if (masks) {
+      writeJson(out.resolve(split).resolve("mask_dict.json"), maskDict, false);
+    }
     return expressions;
   }
 

@@ -1,5 +1,6 @@
 package org.egotune.mixer.reader;
 
+import org.egotune.mixer.layout.DatasetLayouts;
 import static org.egotune.mixer.reader.ReaderAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,12 +43,7 @@ class BadSamplesTest {
 
   private static List<ClipRecord> read(Layout layout, Path root, BadSamples bad)
       throws DatasetFormatException {
-    return switch (layout) {
-      case EGOMASK_TRAIN -> EgoMaskTrainReader.readWithStats(root, bad).records();
-      case MEVIS -> MevisReader.readWithStats(root, bad).records();
-      case REF_YOUTUBE_VOS, REF_DAVIS -> RefYoutubeVosReader.read(root, layout.id(), bad);
-      case EGOMASK_BENCH -> throw new IllegalArgumentException("not a training layout");
-    };
+    return DatasetLayouts.get(layout.id()).read(root, null, null, bad).records();
   }
 
   private static Set<String> ids(List<ClipRecord> rs) {
@@ -206,7 +202,7 @@ class BadSamplesTest {
     generate(Layout.EGOMASK_TRAIN);
     Path dict = root.resolve("train/mask_dict.json");
     Set<String> affected = expressionsOf(egoMeta(), "ego_0001", "1");
-    int clean = EgoMaskTrainReader.read(root).size();
+    int clean = DatasetLayouts.get("egomask-train").read(root).records().size();
     editJson(dict, d -> {
       ArrayNode list = (ArrayNode) d.get("('ego_0001', '1')");
       for (int i = 0; i < list.size(); i++) {
@@ -215,7 +211,7 @@ class BadSamplesTest {
     });
     for (BadSamplePolicy p : BadSamplePolicy.values()) {
       BadSamples bad = new BadSamples(p, "egomask-train");
-      List<ClipRecord> kept = EgoMaskTrainReader.readWithStats(root, bad).records();
+      List<ClipRecord> kept = DatasetLayouts.get("egomask-train").read(root, null, null, bad).records();
       assertEquals(clean - affected.size(), kept.size(), p.id());
       assertEquals(0, bad.badCount());
       assertEquals(affected.size(), bad.allNullCount());
@@ -238,7 +234,7 @@ class BadSamplesTest {
     Files.writeString(dict, "{\"1\": [");
     for (BadSamplePolicy p : BadSamplePolicy.values()) {
       DatasetFormatException e = assertThrows(DatasetFormatException.class,
-          () -> MevisReader.readWithStats(root, new BadSamples(p, "mevis")));
+          () -> DatasetLayouts.get("mevis").read(root, null, null, new BadSamples(p, "mevis")));
       assertMessage(e, dict.toString(), "malformed JSON");
     }
   }

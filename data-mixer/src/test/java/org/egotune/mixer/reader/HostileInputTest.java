@@ -1,5 +1,6 @@
 package org.egotune.mixer.reader;
 
+import org.egotune.mixer.layout.DatasetLayouts;
 import static org.egotune.mixer.reader.ReaderAssertions.assertFails;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,14 +44,14 @@ class HostileInputTest {
     Path dict = root.resolve("train/mask_dict.json");
     byte[] b = Files.readAllBytes(dict);
     Files.write(dict, Arrays.copyOf(b, b.length - 7));
-    assertFails(() -> EgoMaskTrainReader.read(root), dict.toString(), "malformed JSON at line");
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), dict.toString(), "malformed JSON at line");
   }
 
   @Test
   void trailingGarbageAfterTheDocument() throws IOException {
     generate(Layout.REF_YOUTUBE_VOS);
     Files.writeString(ytvosMeta(), Files.readString(ytvosMeta()) + "\n{\"videos\": {}}");
-    assertFails(() -> RefYoutubeVosReader.read(root, "ref-youtube-vos"), ytvosMeta().toString(),
+    assertFails(() -> DatasetLayouts.get("ref-youtube-vos").read(root).records(), ytvosMeta().toString(),
         "malformed JSON");
   }
 
@@ -61,7 +62,7 @@ class HostileInputTest {
     String s = Files.readString(dict);
     // a second "0" key at the end: Jackson would silently keep the last one
     Files.writeString(dict, s.substring(0, s.lastIndexOf('}')) + ",\"0\":[]}");
-    assertFails(() -> MevisReader.read(root), dict.toString(), "Duplicate field '0'");
+    assertFails(() -> DatasetLayouts.get("mevis").read(root).records(), dict.toString(), "Duplicate field '0'");
   }
 
   @Test
@@ -77,7 +78,7 @@ class HostileInputTest {
     generate(Layout.MEVIS);
     Path dict = root.resolve("train/mask_dict.json");
     Files.writeString(dict, "[1, 2, 3]");
-    assertFails(() -> MevisReader.read(root), dict.toString(), "(root): expected an object, found ARRAY");
+    assertFails(() -> DatasetLayouts.get("mevis").read(root).records(), dict.toString(), "(root): expected an object, found ARRAY");
   }
 
   // ------------------------------------------------------------------ RLE
@@ -101,7 +102,7 @@ class HostileInputTest {
     ObjectNode r = rle(40, 40);
     r.putArray("counts").add(1000).add(10);
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root), "mask_dict.json", "('ego_0000', '1')[0]",
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), "mask_dict.json", "('ego_0000', '1')[0]",
         "runs sum to 1010", "40*40 = 1600");
   }
 
@@ -111,7 +112,7 @@ class HostileInputTest {
     ObjectNode r = rle(40, 40);
     r.putArray("counts").add(1601).add(-1);
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root), "('ego_0000', '1')[0]", "run 1 is negative: -1");
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), "('ego_0000', '1')[0]", "run 1 is negative: -1");
   }
 
   @Test
@@ -122,7 +123,7 @@ class HostileInputTest {
     // make_fixtures.py's rle_to_string)
     r.put("counts", ":5d0RO");
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root), "('ego_0000', '1')[0] (frame 00000).counts",
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), "('ego_0000', '1')[0] (frame 00000).counts",
         "invalid COCO RLE", "run 3 is out of range: -25");
   }
 
@@ -132,7 +133,7 @@ class HostileInputTest {
     ObjectNode r = rle(40, 40);
     r.put("counts", "a"); // 'a' = 49 has the continuation bit and nothing follows
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root), "ends inside a run");
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), "ends inside a run");
   }
 
   @Test
@@ -141,10 +142,10 @@ class HostileInputTest {
     ObjectNode r = rle(40, 40);
     r.put("counts", 1600);
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root), ".counts: expected a compressed string or a list");
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), ".counts: expected a compressed string or a list");
     r.putArray("counts").add(1599.5).add(0.5);
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root), "run 0 is not an integer");
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), "run 0 is not an integer");
   }
 
   @Test
@@ -153,11 +154,11 @@ class HostileInputTest {
     ObjectNode r = JSON.createObjectNode();
     r.put("counts", "0");
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root),
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(),
         "('ego_0000', '1')[0] (frame 00000): missing \"size\"");
     r.putArray("size").add(40);
     replaceFirstTrainMask(r);
-    assertFails(() -> EgoMaskTrainReader.read(root), ".size: expected [height, width]");
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), ".size: expected [height, width]");
   }
 
   // ------------------------------------------------------------------ images
@@ -167,7 +168,7 @@ class HostileInputTest {
     generate(Layout.REF_YOUTUBE_VOS);
     Path png = root.resolve("train/Annotations/ytvos_0001/00005.png");
     ImageIO.write(new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
-    assertFails(() -> RefYoutubeVosReader.read(root, "ref-youtube-vos"), png.toString(),
+    assertFails(() -> DatasetLayouts.get("ref-youtube-vos").read(root).records(), png.toString(),
         "expected a palette (indexed-colour) PNG");
   }
 
@@ -177,7 +178,7 @@ class HostileInputTest {
     Path png = root.resolve("train/Annotations/davis_0002/00003.png");
     byte[] b = Files.readAllBytes(png);
     Files.write(png, Arrays.copyOf(b, 20)); // PNG signature, then nothing usable
-    assertFails(() -> RefYoutubeVosReader.read(root, "ref-davis"), png.toString(), "PNG");
+    assertFails(() -> DatasetLayouts.get("ref-davis").read(root).records(), png.toString(), "PNG");
   }
 
   @Test
@@ -185,7 +186,7 @@ class HostileInputTest {
     generate(Layout.MEVIS);
     Path jpg = root.resolve("train/JPEGImages/mevis_0001/00000.jpg");
     Files.writeString(jpg, "not a jpeg");
-    assertFails(() -> MevisReader.read(root), jpg.toString(), "not a readable image");
+    assertFails(() -> DatasetLayouts.get("mevis").read(root).records(), jpg.toString(), "not a readable image");
   }
 
   @Test
@@ -193,7 +194,7 @@ class HostileInputTest {
     generate(Layout.REF_DAVIS);
     Path jpg = root.resolve("train/JPEGImages/davis_0000/00002.jpg");
     Files.delete(jpg);
-    assertFails(() -> RefYoutubeVosReader.read(root, "ref-davis"), jpg.toString(),
+    assertFails(() -> DatasetLayouts.get("ref-davis").read(root).records(), jpg.toString(),
         "frame file not found", "video davis_0000", "frame 00002");
   }
 
@@ -206,7 +207,7 @@ class HostileInputTest {
     ObjectNode d = (ObjectNode) JSON.readTree(dict.toFile());
     ((ArrayNode) d.get("('ego_0001', '0')")).addNull();
     JSON.writeValue(dict.toFile(), d);
-    assertFails(() -> EgoMaskTrainReader.read(root), dict.toString(),
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), dict.toString(),
         "('ego_0001', '0'): has 5 entries, expected one per frame (4)");
   }
 
@@ -216,7 +217,7 @@ class HostileInputTest {
     ObjectNode m = (ObjectNode) JSON.readTree(ytvosMeta().toFile());
     ((ArrayNode) m.at("/videos/ytvos_0000/frames")).set(2, JSON.getNodeFactory().textNode("00000"));
     JSON.writeValue(ytvosMeta().toFile(), m);
-    assertFails(() -> RefYoutubeVosReader.read(root, "ref-youtube-vos"), ytvosMeta().toString(),
+    assertFails(() -> DatasetLayouts.get("ref-youtube-vos").read(root).records(), ytvosMeta().toString(),
         "videos.ytvos_0000.frames", "listed twice");
   }
 
@@ -229,7 +230,7 @@ class HostileInputTest {
     ((ArrayNode) m.at("/videos/ytvos_0000/frames"))
         .set(0, JSON.getNodeFactory().textNode("../../../outside"));
     JSON.writeValue(ytvosMeta().toFile(), m);
-    assertFails(() -> RefYoutubeVosReader.read(root, "ref-youtube-vos"),
+    assertFails(() -> DatasetLayouts.get("ref-youtube-vos").read(root).records(),
         "videos.ytvos_0000.frames[0]", "\"../../../outside\" is not a plain file name");
   }
 
@@ -241,7 +242,7 @@ class HostileInputTest {
     ObjectNode videos = (ObjectNode) m.get("videos");
     videos.set("..", videos.remove("ego_0002"));
     JSON.writeValue(meta.toFile(), m);
-    assertFails(() -> EgoMaskTrainReader.read(root), meta.toString(), "videos..",
+    assertFails(() -> DatasetLayouts.get("egomask-train").read(root).records(), meta.toString(), "videos..",
         "not a plain file name");
   }
 

@@ -1,5 +1,6 @@
 package org.egotune.mixer.reader;
 
+import org.egotune.mixer.layout.DatasetLayouts;
 import static org.egotune.mixer.reader.ReaderAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -49,7 +50,7 @@ class MevisReaderTest {
   }
 
   private DatasetFormatException failure() {
-    return assertThrows(DatasetFormatException.class, () -> MevisReader.read(root));
+    return assertThrows(DatasetFormatException.class, () -> DatasetLayouts.get("mevis").read(root).records());
   }
 
   @Test
@@ -62,7 +63,7 @@ class MevisReaderTest {
     JSON.writeValue(dict.toFile(), d);
     int n = JSON.readTree(meta.toFile()).at("/videos/mevis_0000/expressions").size();
     ClipRecord r =
-        MevisReader.read(root).stream()
+        DatasetLayouts.get("mevis").read(root).records().stream()
             .filter(x -> x.video().equals("mevis_0000") && x.objIds().size() == 2)
             .findFirst()
             .orElseThrow();
@@ -82,7 +83,7 @@ class MevisReaderTest {
     ((ArrayNode) d.get("1")).setNull(3);
     JSON.writeValue(dict.toFile(), d);
     ClipRecord r =
-        MevisReader.read(root).stream()
+        DatasetLayouts.get("mevis").read(root).records().stream()
             .filter(x -> x.video().equals("mevis_0000") && x.objIds().size() == 2)
             .findFirst()
             .orElseThrow();
@@ -93,7 +94,7 @@ class MevisReaderTest {
 
   @Test
   void expressionWhoseTargetIsNullEverywhereIsSkippedAndCounted() throws IOException {
-    int before = MevisReader.read(root).size();
+    int before = DatasetLayouts.get("mevis").read(root).records().size();
     ObjectNode d = (ObjectNode) JSON.readTree(dict.toFile());
     ArrayNode nulls = d.putArray("99");
     for (int i = 0; i < 4; i++) {
@@ -101,7 +102,7 @@ class MevisReaderTest {
     }
     JSON.writeValue(dict.toFile(), d);
     editExpression("mevis_0001", "0", e -> e.putArray("anno_id").add(99));
-    ReadResult res = MevisReader.readWithStats(root);
+    ReadResult res = DatasetLayouts.get("mevis").read(root);
     assertEquals(1, res.skippedAllNull());
     assertEquals(before - 1, res.records().size());
   }
@@ -189,7 +190,7 @@ class MevisReaderTest {
     String text = Files.readString(dict);
     assertTrue(text.contains("\"counts\":["), "odd anno ids use the counts list");
     assertTrue(text.contains("\"counts\":\""), "even anno ids use the compressed string");
-    List<ClipRecord> recs = MevisReader.read(root);
+    List<ClipRecord> recs = DatasetLayouts.get("mevis").read(root).records();
     assertTrue(recs.size() >= 5, "two videos of 2-3 objects plus one union expression");
   }
 }

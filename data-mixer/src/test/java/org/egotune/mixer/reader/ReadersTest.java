@@ -1,5 +1,6 @@
 package org.egotune.mixer.reader;
 
+import org.egotune.mixer.layout.DatasetLayouts;
 import static org.egotune.mixer.reader.ReaderAssertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,7 +40,7 @@ class ReadersTest {
     Path gone = root.resolve("train/JPEGImages/ego_0001/00010.jpg");
     Files.delete(gone);
     DatasetFormatException e =
-        assertThrows(DatasetFormatException.class, () -> EgoMaskTrainReader.read(root));
+        assertThrows(DatasetFormatException.class, () -> DatasetLayouts.get("egomask-train").read(root).records());
     assertMessage(e, gone.toString(), "frame file not found", "ego_0001", "00010");
   }
 
@@ -50,7 +51,7 @@ class ReadersTest {
     Path png = root.resolve("train/JPEGImages/ytvos_0000/00005.png");
     javax.imageio.ImageIO.write(javax.imageio.ImageIO.read(jpg.toFile()), "png", png.toFile());
     Files.delete(jpg);
-    ClipRecord r = RefYoutubeVosReader.read(root, RefYoutubeVosReader.SOURCE).get(0);
+    ClipRecord r = DatasetLayouts.get("ref-youtube-vos").read(root).records().get(0);
     assertEquals(png.toString(), r.frameFiles().get(1));
   }
 
@@ -62,14 +63,14 @@ class ReadersTest {
     dict.remove("('ego_0002', '1')");
     JSON.writeValue(f.toFile(), dict);
     DatasetFormatException e =
-        assertThrows(DatasetFormatException.class, () -> EgoMaskTrainReader.read(root));
+        assertThrows(DatasetFormatException.class, () -> DatasetLayouts.get("egomask-train").read(root).records());
     assertMessage(e, "mask_dict.json", "('ego_0002', '1')", "expression 1");
   }
 
   @Test
   void allNullObjectsAreSkippedAndCounted() throws IOException {
     generate(Layout.EGOMASK_TRAIN);
-    int before = EgoMaskTrainReader.read(root).size();
+    int before = DatasetLayouts.get("egomask-train").read(root).records().size();
     Path f = root.resolve("train/mask_dict.json");
     ObjectNode dict = (ObjectNode) JSON.readTree(f.toFile());
     ArrayNode nulls = dict.putArray("('ego_0000', '0')");
@@ -77,7 +78,7 @@ class ReadersTest {
       nulls.addNull();
     }
     JSON.writeValue(f.toFile(), dict);
-    ReadResult res = EgoMaskTrainReader.readWithStats(root);
+    ReadResult res = DatasetLayouts.get("egomask-train").read(root);
     assertEquals(1, res.skippedAllNull());
     assertEquals(before - 1, res.records().size());
   }
@@ -102,7 +103,7 @@ class ReadersTest {
     JSON.writeValue(meta.toFile(), m);
     DatasetFormatException e =
         assertThrows(DatasetFormatException.class,
-            () -> RefYoutubeVosReader.read(root, RefYoutubeVosReader.SOURCE));
+            () -> DatasetLayouts.get("ref-youtube-vos").read(root).records());
     assertMessage(e, "meta_expressions.json: videos.ytvos_0001.expressions.1: missing \"exp\"");
   }
 
@@ -166,7 +167,7 @@ class ReadersTest {
     PaletteMasks.write(annDir.resolve("00005.png"), idx, img.height(), img.width());
 
     List<ClipRecord> recs = new ArrayList<>();
-    for (ClipRecord r : RefYoutubeVosReader.read(root, RefYoutubeVosReader.SOURCE_DAVIS)) {
+    for (ClipRecord r : DatasetLayouts.get("ref-davis").read(root).records()) {
       if (r.video().equals("ytvos_0000")) {
         recs.add(r);
       }
@@ -191,7 +192,7 @@ class ReadersTest {
     JSON.writeValue(meta.toFile(), m);
     DatasetFormatException e =
         assertThrows(DatasetFormatException.class,
-            () -> RefYoutubeVosReader.read(root, RefYoutubeVosReader.SOURCE_DAVIS));
+            () -> DatasetLayouts.get("ref-davis").read(root).records());
     assertMessage(e, "videos.ytvos_0002.expressions.0.obj_id", "255", "void");
   }
 

@@ -1,5 +1,6 @@
 package org.egotune.mixer.shard;
 
+import org.egotune.mixer.layout.DatasetLayouts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,12 +33,7 @@ class LayoutShardRoundTripTest {
 
   private static List<ClipRecord> read(Layout layout, java.nio.file.Path root)
       throws DatasetFormatException {
-    return switch (layout) {
-      case EGOMASK_TRAIN -> EgoMaskTrainReader.read(root);
-      case MEVIS -> MevisReader.read(root);
-      case REF_YOUTUBE_VOS, REF_DAVIS -> RefYoutubeVosReader.read(root, layout.id());
-      case EGOMASK_BENCH -> throw new IllegalArgumentException("the benchmark is not sharded");
-    };
+    return DatasetLayouts.get(layout.id()).read(root).records();
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package org.egotune.mixer.synth;
 
+import org.egotune.mixer.layout.DatasetLayouts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,7 +78,7 @@ class SyntheticDatasetsTest {
     assertTrue(Files.isRegularFile(tmp.resolve("train/meta.json")));
     assertTrue(Files.isRegularFile(tmp.resolve("train/JPEGImages/ego_0000/00025.jpg")));
 
-    ReadResult res = EgoMaskTrainReader.readWithStats(tmp);
+    ReadResult res = DatasetLayouts.get("egomask-train").read(tmp);
     assertEquals(0, res.skippedAllNull());
     List<ClipRecord> recs = res.records();
     assertEquals(s.expressions(), recs.size());
@@ -302,7 +303,7 @@ class SyntheticDatasetsTest {
     SynthSummary s = SyntheticDatasets.generate(cfg, tmp);
     assertEquals(15, s.frames());
     assertTrue(Files.isRegularFile(tmp.resolve("train/Annotations/ytvos_0000/00020.png")));
-    List<ClipRecord> recs = RefYoutubeVosReader.read(tmp, RefYoutubeVosReader.SOURCE);
+    List<ClipRecord> recs = DatasetLayouts.get("ref-youtube-vos").read(tmp).records();
     assertEquals(s.expressions(), recs.size());
     Map<String, SynthVideo> plan = byName(cfg);
     for (ClipRecord r : recs) {
@@ -316,7 +317,7 @@ class SyntheticDatasetsTest {
         assertTrue(f >= 0.08 && f <= 0.30, "exo area fraction " + f);
       }
     }
-    List<ClipRecord> davis = RefYoutubeVosReader.read(tmp, RefYoutubeVosReader.SOURCE_DAVIS);
+    List<ClipRecord> davis = DatasetLayouts.get("ref-davis").read(tmp).records();
     assertEquals("ref-davis", davis.get(0).source());
   }
 
@@ -329,7 +330,7 @@ class SyntheticDatasetsTest {
     assertTrue(Files.isRegularFile(tmp.resolve("train/meta_expressions.json")));
     // videos 0 and 2 get one extra two-object expression each
     assertEquals(s.objects() + 2, s.expressions());
-    ReadResult res = MevisReader.readWithStats(tmp);
+    ReadResult res = DatasetLayouts.get("mevis").read(tmp);
     assertEquals(0, res.skippedAllNull());
     List<ClipRecord> recs = res.records();
     assertEquals(s.expressions(), recs.size());
@@ -371,7 +372,7 @@ class SyntheticDatasetsTest {
     org.egotune.mixer.mask.PaletteMasks.IndexedImage png =
         org.egotune.mixer.mask.PaletteMasks.read(tmp.resolve("train/Annotations/davis_0001/00002.png"));
     assertTrue(java.util.Arrays.stream(png.indices()).anyMatch(i -> i == 255), "void pixels");
-    List<ClipRecord> recs = RefYoutubeVosReader.read(tmp, RefYoutubeVosReader.SOURCE_DAVIS);
+    List<ClipRecord> recs = DatasetLayouts.get("ref-davis").read(tmp).records();
     assertEquals(s.expressions(), recs.size());
     Map<String, SynthVideo> plan = byName(cfg);
     for (ClipRecord r : recs) {
