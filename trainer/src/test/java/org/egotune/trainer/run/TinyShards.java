@@ -8,8 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.egotune.mixer.reader.EgoMaskTrainReader;
-import org.egotune.mixer.reader.RefYoutubeVosReader;
+import org.egotune.mixer.layout.DatasetLayouts;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.record.Sample;
 import org.egotune.mixer.shard.DatasetManifest;
@@ -38,8 +37,9 @@ final class TinyShards {
     Configuration conf = new Configuration();
     SyntheticDatasets.generate(new SynthConfig(Layout.EGOMASK_TRAIN, 3, 4, 4, 32, 32), work.resolve("ego"));
     SyntheticDatasets.generate(new SynthConfig(Layout.REF_YOUTUBE_VOS, 4, 3, 4, 32, 32), work.resolve("exo"));
-    write(conf, EgoMaskTrainReader.read(work.resolve("ego")), work.resolve("shards/egomask-train"), "egomask-train");
-    write(conf, RefYoutubeVosReader.read(work.resolve("exo"), "ref-youtube-vos"),
+    write(conf, DatasetLayouts.get("egomask-train").read(work.resolve("ego")).records(),
+        work.resolve("shards/egomask-train"), "egomask-train");
+    write(conf, DatasetLayouts.get("ref-youtube-vos").read(work.resolve("exo")).records(),
         work.resolve("shards/ref-youtube-vos"), "ref-youtube-vos");
     return work.resolve("shards").toString();
   }
