@@ -1,5 +1,6 @@
 package org.egotune.cluster.cli;
 
+import org.egotune.cluster.logging.BadInputTaskFailureFilter;
 import org.egotune.trainer.run.Version;
 import org.egotune.mixer.reader.DatasetFormatException;
 import picocli.CommandLine;

@@ -28,6 +28,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
+import org.egotune.cluster.logging.BadInputTaskFailureFilter;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.mixer.synth.Layout;
 import org.junit.jupiter.api.AfterEach;

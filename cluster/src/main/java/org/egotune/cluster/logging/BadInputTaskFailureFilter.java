@@ -1,4 +1,4 @@
-package org.egotune.cluster.cli;
+package org.egotune.cluster.logging;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *       driver's scheduler reports the same failure; on a cluster this event is in the executor's
  *       own log, where this filter is normally not configured, so the trace stays there);
  *   <li>the scheduler's {@code Lost task ...} whose reported exception is bad input: dropped and
- *       replaced by one WARN line (logger {@code org.egotune.cluster.cli.BadInputTaskFailureFilter})
+ *       replaced by one WARN line (logger {@code org.egotune.cluster.logging.BadInputTaskFailureFilter})
  *       naming the task, where it ran and the problem;
  *   <li>{@code Task N in stage S failed K times; aborting job} for a task whose last failure was bad
  *       input: dropped (the CLI's error line says why the job ended);
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 @Plugin(name = "BadInputTaskFailures", category = Node.CATEGORY, elementType = Filter.ELEMENT_TYPE,
     printObject = true)
-final class BadInputTaskFailureFilter extends AbstractFilter {
+public final class BadInputTaskFailureFilter extends AbstractFilter {
 
   /** The exception type (and its subclasses) that means bad input when it fails a Spark task. */
   private static final Class<?> BAD_INPUT = DatasetFormatException.class;
@@ -101,7 +101,7 @@ final class BadInputTaskFailureFilter extends AbstractFilter {
    * users run with their cluster's log4j2 config, which does not name it. A no-op when Log4j2 is not
    * the SLF4J backend.
    */
-  static void installIfAbsent() {
+  public static void installIfAbsent() {
     if (org.apache.logging.log4j.LogManager.getContext(false) instanceof LoggerContext ctx) {
       installIfAbsent(ctx);
     }
@@ -134,7 +134,8 @@ final class BadInputTaskFailureFilter extends AbstractFilter {
     ctx.updateLoggers();
   }
 
-  static boolean isIn(Filter f) {
+  /** Whether {@code f} is this filter or a composite that holds it. */
+  public static boolean isIn(Filter f) {
     if (f instanceof CompositeFilter c) {
       for (Filter x : c.getFiltersArray()) {
         if (x instanceof BadInputTaskFailureFilter) {

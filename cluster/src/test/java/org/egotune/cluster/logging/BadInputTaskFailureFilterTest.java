@@ -1,7 +1,7 @@
-package org.egotune.cluster.cli;
+package org.egotune.cluster.logging;
 
-import static org.egotune.cluster.cli.BadInputTaskFailureFilter.EXECUTOR;
-import static org.egotune.cluster.cli.BadInputTaskFailureFilter.TASK_SET_MANAGER;
+import static org.egotune.cluster.logging.BadInputTaskFailureFilter.EXECUTOR;
+import static org.egotune.cluster.logging.BadInputTaskFailureFilter.TASK_SET_MANAGER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
