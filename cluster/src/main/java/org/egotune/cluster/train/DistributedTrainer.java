@@ -275,7 +275,7 @@ public final class DistributedTrainer {
   }
 
   /** The round's time split for a log line, in milliseconds. */
-  static String split(RoundTimes t) {
+  public static String split(RoundTimes t) {
     return String.format("time ms: broadcast %.0f, compute %.0f, reduce %.0f, scheduling %.0f,"
         + " update %.0f, checkpoint %.0f; overhead %.1f%%", t.broadcast() * 1e3, t.compute() * 1e3,
         t.reduce() * 1e3, t.scheduling() * 1e3, t.update() * 1e3, t.checkpoint() * 1e3,

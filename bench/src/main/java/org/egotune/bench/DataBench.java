@@ -1,4 +1,4 @@
-package org.egotune.cluster.cli;
+package org.egotune.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

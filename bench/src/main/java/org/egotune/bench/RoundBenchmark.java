@@ -1,4 +1,4 @@
-package org.egotune.cluster.train;
+package org.egotune.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,8 @@ import org.egotune.trainer.config.JobConfig;
 import org.egotune.trainer.config.SparkConfig;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.cluster.train.DistributedTrainer;
+import org.egotune.cluster.train.RoundTimes;
 import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;
