@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.egotune.model.bench.DecoderStep;
+import org.egotune.model.sam2.DecoderStep;
 import org.egotune.model.sam2.Sam2Decoder;
 import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.junit.jupiter.api.Test;

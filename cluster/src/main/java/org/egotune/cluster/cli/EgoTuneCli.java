@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
  * bin/egotune. Errors in user input (bad flags or config, a dataset that does not match its layout, a
  * corrupt checkpoint) end with a one-line message naming the file, key or flag and exit code 2;
  * failures while running (I/O, a full disk) exit with 1.
+ *
+ * <p>{@code bench} is listed here but lives in the bench module: bin/egotune runs {@code egotune
+ * bench ...} with that module's {@code org.egotune.bench.BenchCli}, which puts the real command in
+ * place of {@code BenchPlaceholder} (see {@link #commandLine()}).
  */
 @Command(
     name = "egotune",
@@ -27,7 +31,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       GenerateFeaturesCommand.class,
       SweepCommand.class,
-      BenchCommand.class
+      BenchPlaceholder.class
     })
 public final class EgoTuneCli implements Runnable {
 
@@ -38,9 +42,14 @@ public final class EgoTuneCli implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int execute(String... args) {
-    // bin/egotune's log4j2.xml names the filter; a spark-submit driver runs with the cluster's own
-    // config, so it is added here (bad input found in a Spark task: one line, not Spark's trace).
-    BadInputTaskFailureFilter.installIfAbsent();
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The command line, ready to run, with the error handling above (messages, exit codes). Another
+   * module may replace a subcommand before running it, as the bench module does with {@code bench}.
+   */
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new EgoTuneCli());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable root = ex;
@@ -65,7 +74,7 @@ public final class EgoTuneCli implements Runnable {
       }
       return userError ? 2 : 1;
     });
-    return cl.execute(args);
+    return cl;
   }
 
   @Override

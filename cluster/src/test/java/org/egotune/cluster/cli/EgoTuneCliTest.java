@@ -59,7 +59,7 @@ class EgoTuneCliTest {
     Run r = run("--help");
     assertEquals(0, r.code(), "egotune --help exits 0\n" + r.describe());
     for (String sub : List.of("quickstart", "generate", "prepare", "train", "evaluate", "export", "models",
-        "generate-features")) {
+        "generate-features", "bench")) {
       assertTrue(r.out().contains(sub), "egotune --help must list '" + sub + "' on stdout\n" + r.describe());
     }
     assertTrue(r.out().contains("Usage"), "egotune --help prints a usage line\n" + r.describe());
@@ -116,6 +116,13 @@ class EgoTuneCliTest {
     Run both = run("export", "--preset", "tiny", "--checkpoint", "x", "--out", f.toString());
     assertEquals(2, both.code(), both.describe());
     assertContains(both, "exactly one of --checkpoint", "export with --preset and --checkpoint");
+  }
+
+  @Test
+  void benchFromThisJarSaysWhereTheBenchmarksAre() {
+    Run r = run("bench", "step", "--steps", "1");
+    assertEquals(2, r.code(), r.describe());
+    assertContains(r, "run bin/egotune bench", "egotune bench from the cluster jar");
   }
 
   @Test

@@ -41,19 +41,6 @@ public final class EgoMaskTrainReader implements DatasetReader {
   public EgoMaskTrainReader() {}
 
   /**
-   * The training split of an EgoMask-Train root under the source name {@link #SOURCE}, failing on
-   * the first bad sample.
-   *
-   * @deprecated kept only for {@code DataBench}, which is owned elsewhere; read through
-   *     {@code DatasetLayouts.get("egomask-train")} instead
-   */
-  @Deprecated
-  public static List<ClipRecord> read(Path root) throws DatasetFormatException {
-    return new EgoMaskTrainReader()
-        .read(new ReadRequest(root, "train", SOURCE, BadSamples.failing(SOURCE))).records();
-  }
-
-  /**
    * Reads one split of an EgoMask-Train root ({@code meta_expressions/<split>/meta_expressions.json},
    * {@code <split>/mask_dict.json}, {@code <split>/JPEGImages}). Frames are taken in name order,
    * because that is the order the {@code mask_dict} lists are aligned with; videos come sorted by

@@ -30,18 +30,6 @@ public final class RefYoutubeVosReader implements DatasetReader {
   public RefYoutubeVosReader() {}
 
   /**
-   * The training split under {@code sourceName}, failing on the first bad sample.
-   *
-   * @deprecated kept only for {@code DataBench}, which is owned elsewhere; read through
-   *     {@code DatasetLayouts.get("ref-youtube-vos")} (or {@code "ref-davis"}) instead
-   */
-  @Deprecated
-  public static List<ClipRecord> read(Path root, String sourceName) throws DatasetFormatException {
-    return new RefYoutubeVosReader()
-        .read(new ReadRequest(root, "train", sourceName, BadSamples.failing(sourceName))).records();
-  }
-
-  /**
    * Reads every expression of one split ({@code meta_expressions/<split>/meta_expressions.json},
    * {@code <split>/JPEGImages}, {@code <split>/Annotations}). A frame with an annotation PNG gets the
    * object's mask (an empty {@link Rle} when the object has no pixel there) and counts as annotated;

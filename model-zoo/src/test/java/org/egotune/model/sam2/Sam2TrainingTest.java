@@ -2,7 +2,6 @@ package org.egotune.model.sam2;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.egotune.model.bench.DecoderStep;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package org.egotune.model.bench;
+package org.egotune.bench.decoder;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

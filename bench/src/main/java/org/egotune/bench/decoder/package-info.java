@@ -1,5 +1,5 @@
 /**
  * Side-by-side timing of the SAM2 decoder's training step against the PyTorch reference; the central
- * type is {@link org.egotune.model.bench.DecoderBenchmark}.
+ * type is {@link org.egotune.bench.decoder.DecoderBenchmark}.
  */
-package org.egotune.model.bench;
+package org.egotune.bench.decoder;

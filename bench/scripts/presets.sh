@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training-step time of every model preset, one after the other in one run (ratios are what count
 # on a shared machine): `egotune bench step --preset P`, single-threaded as a Spark task runs.
-# Usage: cluster/bench/presets.sh [REPO_ROOT], after a build (bin/egotune or mvn package).
+# Usage: bench/scripts/presets.sh [REPO_ROOT], after a build (bin/egotune or mvn package).
 set -euo pipefail
 cd "${1:-.}"
 for spec in "tiny 16 10 3" "sam2-decoder-small 16 5 3" "sam2-decoder 2 2 3"; do

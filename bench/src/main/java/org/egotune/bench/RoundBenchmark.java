@@ -1,7 +1,6 @@
-package org.egotune.cluster.train;
+package org.egotune.bench;
 
 import org.egotune.trainer.run.RoundTimes;
-import org.egotune.trainer.run.TrainingRun;
 import org.egotune.trainer.run.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import org.egotune.trainer.config.JobConfig;
 import org.egotune.trainer.config.SparkConfig;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.cluster.train.DistributedTrainer;
 import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;

@@ -1,11 +1,9 @@
-package org.egotune.model.bench;
+package org.egotune.model.sam2;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.egotune.model.Fitter;
-import org.egotune.model.sam2.Sam2Decoder;
-import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -21,6 +19,9 @@ import org.nd4j.linalg.learning.config.Adam;
  * selected mask, backward, AdamW, through {@link Fitter} as the trainer runs it. The target is
  * learnable (where channel 0 of s0 is positive, which the mask head sees directly), so the loss
  * falls; {@code bench_torch.py} builds the same step in PyTorch.
+ *
+ * <p>Test code: model-zoo's tests train with it, and the bench module's decoder benchmark times it
+ * (model-zoo's test jar carries only this class, see model-zoo/pom.xml).
  */
 public final class DecoderStep {
   /** Placeholder of the target mask [B, 1, 4g, 4g]. */

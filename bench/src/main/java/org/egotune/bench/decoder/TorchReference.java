@@ -1,4 +1,4 @@
-package org.egotune.model.bench;
+package org.egotune.bench.decoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

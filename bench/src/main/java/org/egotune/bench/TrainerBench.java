@@ -1,4 +1,4 @@
-package org.egotune.cluster.cli;
+package org.egotune.bench;
 
 import java.util.Arrays;
 import java.util.Locale;

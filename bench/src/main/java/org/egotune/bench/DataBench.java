@@ -1,4 +1,4 @@
-package org.egotune.cluster.cli;
+package org.egotune.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +12,10 @@ import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.mix.MixEntry;
 import org.egotune.mixer.mix.MixSource;
 import org.egotune.mixer.mix.RatioMixer;
-import org.egotune.mixer.reader.EgoMaskTrainReader;
-import org.egotune.mixer.reader.RefYoutubeVosReader;
+import org.egotune.mixer.layout.DatasetLayouts;
+import org.egotune.mixer.mix.ResolvedSource;
+import org.egotune.mixer.mix.SourceResolver;
+import org.egotune.trainer.config.JobConfig;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.record.Sample;
 import org.egotune.mixer.shard.DatasetManifest;
@@ -75,8 +77,9 @@ final class DataBench {
     }
 
     // mixer positions/s
-    List<MixSource> mix = List.of(new MixSource("egomask-train", size(conf, ego), 0.8),
-        new MixSource("ref-youtube-vos", size(conf, exo), 0.2));
+    // The quickstart's 80/20 mixture, resolved like a training job's (ego and exo share one root).
+    List<MixSource> mix = ResolvedSource.mixSources(SourceResolver.resolve(conf,
+        ego.getParent().toUri().toString(), JobConfig.defaults().data().mix()));
     double[] mixPerSec = new double[o.repeats()];
     walkMixer(mix, tc.seed(), Math.min(o.mixerPositions(), 100_000));
     for (int r = 0; r < o.repeats(); r++) {
@@ -110,10 +113,6 @@ final class DataBench {
     System.out.printf("training step at the default model size: %.1f samples/s (median, same run)%n",
         trainSamplesPerSecond);
     System.out.printf("data path / training step: %.1fx (goal >= 5x)%n", path.median() / trainSamplesPerSecond);
-  }
-
-  private static long size(Configuration conf, Path dir) throws IOException {
-    return DatasetManifest.read(conf, new org.apache.hadoop.fs.Path(dir.toUri())).totalSamples();
   }
 
   private static void dataPath(Configuration conf, Path ego, Path exo, List<MixSource> mix,
@@ -189,8 +188,7 @@ final class DataBench {
       throws IOException {
     Path raw = work.resolve("raw").resolve(layout.id());
     SyntheticDatasets.generate(new SynthConfig(layout, 5, videos, o.frames(), o.size(), o.size()), raw);
-    List<ClipRecord> records = layout == Layout.EGOMASK_TRAIN ? EgoMaskTrainReader.read(raw)
-        : RefYoutubeVosReader.read(raw, layout.id());
+    List<ClipRecord> records = DatasetLayouts.get(layout.id()).read(raw).records();
     Path dir = work.resolve("shards").resolve(layout.id());
     Files.createDirectories(dir);
     org.apache.hadoop.fs.Path hdir = new org.apache.hadoop.fs.Path(dir.toUri());

@@ -1,4 +1,4 @@
-package org.egotune.model.bench;
+package org.egotune.bench.decoder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

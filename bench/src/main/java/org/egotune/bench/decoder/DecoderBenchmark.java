@@ -1,8 +1,9 @@
-package org.egotune.model.bench;
+package org.egotune.bench.decoder;
 
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
+import org.egotune.model.sam2.DecoderStep;
 import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

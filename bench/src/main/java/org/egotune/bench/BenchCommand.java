@@ -1,4 +1,4 @@
-package org.egotune.cluster.cli;
+package org.egotune.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,12 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.egotune.cluster.train.RoundBenchmark;
 import org.egotune.model.Backend;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
-import org.egotune.model.bench.DecoderBenchmark;
-import org.egotune.model.bench.TorchReference;
+import org.egotune.bench.decoder.DecoderBenchmark;
+import org.egotune.bench.decoder.TorchReference;
 import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
