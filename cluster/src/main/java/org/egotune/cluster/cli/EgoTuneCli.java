@@ -42,6 +42,7 @@ public final class EgoTuneCli implements Runnable {
     // config, so it is added here (bad input found in a Spark task: one line, not Spark's trace).
     BadInputTaskFailureFilter.installIfAbsent();
     CommandLine cl = new CommandLine(new EgoTuneCli());
+    cl.setResourceBundle(new ConfigHelp()); // defaults in the help come from the config schema
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable root = ex;
       boolean userError = false;

@@ -27,7 +27,7 @@ class InitialWeightsTest {
   private final Configuration conf = new Configuration();
 
   private static ModelConfig tiny(long seed, int channels, String weights) {
-    return new ModelConfig("tiny", 16, 64, channels, seed, weights);
+    return TinyJob.tinyModel(seed).toBuilder().set(ModelConfig.CHANNELS, channels).set(ModelConfig.WEIGHTS, weights).build();
   }
 
   @Test

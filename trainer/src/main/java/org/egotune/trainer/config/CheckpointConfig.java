@@ -1,26 +1,41 @@
 package org.egotune.trainer.config;
 
+import org.egotune.config.Param;
+import org.egotune.config.Range;
+import org.egotune.config.Schema;
+
 /**
- * Where and how often checkpoints are written.
- *
- * @param dir checkpoint directory (any Hadoop URI or local path)
- * @param everyRounds write a checkpoint every this many averaging rounds (and always at the end)
- * @param keepLast how many complete checkpoints to keep
+ * Where and how often checkpoints are written. Each field's key, meaning, default and valid range
+ * is its {@link Param} below.
  */
 public record CheckpointConfig(String dir, int everyRounds, int keepLast) implements java.io.Serializable {
+
+  /** The {@code checkpoint} section's fields. */
+  public static final Schema<CheckpointConfig> SCHEMA = new Schema<>("checkpoint", CheckpointConfig.class);
+  public static final Param<String> DIR = SCHEMA.param("dir", "egotune-out/checkpoints",
+      Range.nonBlank("a path or Hadoop URI"), "--checkpoint-dir", "checkpoint directory");
+  public static final Param<Integer> EVERY_ROUNDS = SCHEMA.param("everyRounds", 20, Range.atLeast(1), "",
+      "checkpoint every n averaging rounds (and at the end)");
+  public static final Param<Integer> KEEP_LAST = SCHEMA.param("keepLast", 3, Range.atLeast(1), "",
+      "complete checkpoints kept");
+
   public CheckpointConfig {
-    if (dir == null || dir.isBlank()) {
-      throw new IllegalArgumentException("checkpoint.dir must name a directory, found '" + dir + "'");
-    }
-    if (everyRounds < 1) {
-      throw new IllegalArgumentException("checkpoint.everyRounds must be >= 1, found " + everyRounds);
-    }
-    if (keepLast < 1) {
-      throw new IllegalArgumentException("checkpoint.keepLast must be >= 1, found " + keepLast);
-    }
+    dir = DIR.check(dir);
+    EVERY_ROUNDS.check(everyRounds);
+    KEEP_LAST.check(keepLast);
+  }
+
+  /** A builder holding the defaults. */
+  public static Schema.Builder<CheckpointConfig> builder() {
+    return SCHEMA.builder();
+  }
+
+  /** A builder holding this config's values. */
+  public Schema.Builder<CheckpointConfig> toBuilder() {
+    return SCHEMA.builder(this);
   }
 
   static CheckpointConfig defaults() {
-    return new CheckpointConfig("egotune-out/checkpoints", 20, 3);
+    return builder().build();
   }
 }
