@@ -15,6 +15,7 @@ import org.egotune.trainer.config.CheckpointConfig;
 import org.egotune.trainer.config.DataConfig;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.trainer.config.SparkConfig;
+import org.egotune.trainer.config.TrainConfig;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.cluster.train.DistributedTrainer;
@@ -103,14 +104,18 @@ public final class RoundBenchmark {
       for (int r = -1; r < o.repeats(); r++) {
         for (int v = 0; v < variants.length; v++) {
           int perTask = variants[r % 2 == 0 ? v : variants.length - 1 - v];
-          job = new JobConfig(new DataConfig(shards.toString(), mix, "", "full"), defaults.model(),
-              defaults.train().withSteps(o.rounds() * k),
-              new SparkConfig(o.master(), sc.workers(), k, sc.averageOptimizerState(), perTask),
-              new CheckpointConfig(o.work().resolve("ckpt-" + (r + 1) + "-" + perTask).toString(),
-                  defaults.checkpoint().everySteps(), defaults.checkpoint().keepLast()));
+          job = defaults.toBuilder()
+              .set(JobConfig.DATA, DataConfig.builder().set(DataConfig.SHARDS, shards.toString())
+                  .set(DataConfig.MIX, mix).build())
+              .set(JobConfig.TRAIN, defaults.train().toBuilder().set(TrainConfig.STEPS, o.rounds() * k).build())
+              .set(JobConfig.SPARK, sc.toBuilder().set(SparkConfig.MASTER, o.master())
+                  .set(SparkConfig.WORKERS_PER_TASK, perTask).build())
+              .set(JobConfig.CHECKPOINT, defaults.checkpoint().toBuilder().set(CheckpointConfig.DIR,
+                  o.work().resolve("ckpt-" + (r + 1) + "-" + perTask).toString()).build())
+              .build();
           if (r < 0) {
-            job = new JobConfig(job.data(), job.model(), job.train().withSteps(2 * k), job.spark(),
-                job.checkpoint());
+            job = job.toBuilder().set(JobConfig.TRAIN, job.train().toBuilder().set(TrainConfig.STEPS, 2 * k).build())
+                .build();
           }
           TrainingRun.Outcome out =
               new DistributedTrainer(job, spark.sparkContext().hadoopConfiguration()).run(spark, false);

@@ -1,6 +1,9 @@
 package org.egotune.model;
 
 import java.util.List;
+import org.egotune.config.Param;
+import org.egotune.config.Range;
+import org.egotune.config.Schema;
 import org.egotune.model.sam2.Sam2DecoderConfig;
 
 /**
@@ -18,17 +21,9 @@ import org.egotune.model.sam2.Sam2DecoderConfig;
  *       features (image embedding 256x64x64, high-res maps, [SEG] hidden state 2048).
  * </ul>
  * The SAM2 presets have fixed sizes: {@code imageSize}, {@code vocab} and {@code channels} apply to
- * {@code tiny} only.
- *
- * @param preset preset name, one of {@link #PRESETS}
- * @param imageSize tiny: side of the square frame the network sees and of its mask, in pixels (a
- *     multiple of 4; the decoder's grid is imageSize / 4)
- * @param vocab tiny: size of the hashed-token vocabulary of the expression encoder
- * @param channels tiny: width of the backbone and of the decoder (a multiple of 8)
- * @param initSeed seed of the parameter initialisation
- * @param weights safetensors file (local path or Hadoop URI) a fresh training run starts from,
- *     loaded strictly by export name; empty for the seeded initialisation. {@link SegModel#build}
- *     ignores it: the trainer loads it, because only the trainer reads job files.
+ * {@code tiny} only. Each field's key, meaning, default and valid range is its {@link Param} below
+ * (and docs/configuration.md, which is checked against them); {@link SegModel#build} ignores
+ * {@code weights}: the trainer loads it, because only the trainer reads job files.
  */
 public record ModelConfig(
     String preset, int imageSize, int vocab, int channels, long initSeed, String weights)
@@ -41,41 +36,51 @@ public record ModelConfig(
   /** Presets this version can build. */
   public static final List<String> PRESETS = List.of(TINY, SAM2_SMALL, SAM2_FULL);
 
+  /** The {@code model} section's fields. */
+  public static final Schema<ModelConfig> SCHEMA = new Schema<>("model", ModelConfig.class);
+  public static final Param<String> PRESET = SCHEMA.param("preset", TINY, Range.oneOf(PRESETS), "",
+      "network preset ([models.md](models.md); the SAM2 presets train on feature shards)");
+  public static final Param<Integer> IMAGE_SIZE = SCHEMA.param("imageSize", 32, Range.multipleOf(4, 8, 1024), "",
+      "tiny only: side of the square input and of the predicted mask (decoder grid = imageSize / 4)");
+  public static final Param<Integer> VOCAB = SCHEMA.param("vocab", 256, Range.closed(16, 1 << 20), "",
+      "tiny only: hashed-token buckets of the expression encoder");
+  public static final Param<Integer> CHANNELS = SCHEMA.param("channels", 32, Range.multipleOf(8, 8, 1024), "",
+      "tiny only: backbone and decoder width (the SAM2 decoder's C)");
+  public static final Param<Long> INIT_SEED = SCHEMA.param("initSeed", 7L, Range.any(), "",
+      "parameter initialisation seed");
+  public static final Param<String> WEIGHTS = SCHEMA.param("weights", "",
+      Range.of("a safetensors file, local path or Hadoop URI", w -> true), "--weights",
+      "a fresh run starts from these parameters, loaded by export (Sa2VA) name; a tensor of the model"
+          + " missing from the file or of another shape fails naming the file, tensors the model lacks are"
+          + " skipped and logged; ignored on `--resume` (the checkpoint wins); empty = seeded initialisation");
+
   @com.fasterxml.jackson.annotation.JsonCreator
   public ModelConfig {
-    weights = weights == null ? "" : weights.strip();
-    if (preset == null || !PRESETS.contains(preset)) {
-      throw new IllegalArgumentException(
-          "model.preset must be one of " + PRESETS + ", found " + preset);
-    }
-    if (imageSize < 8 || imageSize % 4 != 0 || imageSize > 1024) {
-      throw new IllegalArgumentException(
-          "model.imageSize must be a multiple of 4 in [8, 1024], found " + imageSize);
-    }
-    if (vocab < 16 || vocab > 1 << 20) {
-      throw new IllegalArgumentException("model.vocab must be in [16, 1048576], found " + vocab);
-    }
-    if (channels < 8 || channels > 1024 || channels % 8 != 0) {
-      throw new IllegalArgumentException(
-          "model.channels must be a multiple of 8 in [8, 1024] (it is the decoder's width), found "
-              + channels);
-    }
+    preset = PRESET.check(preset);
+    IMAGE_SIZE.check(imageSize);
+    VOCAB.check(vocab);
+    CHANNELS.check(channels);
+    weights = WEIGHTS.check(weights).strip();
   }
 
-  /** A config that starts from the seeded initialisation ({@code weights} empty). */
-  public ModelConfig(String preset, int imageSize, int vocab, int channels, long initSeed) {
-    this(preset, imageSize, vocab, channels, initSeed, "");
+  /** A builder holding the defaults. */
+  public static Schema.Builder<ModelConfig> builder() {
+    return SCHEMA.builder();
+  }
+
+  /** A builder holding this config's values. */
+  public Schema.Builder<ModelConfig> toBuilder() {
+    return SCHEMA.builder(this);
   }
 
   /** The embedded default: the {@code tiny} preset at 32x32, sized to train on 2 CPU cores. */
   public static ModelConfig defaults() {
-    return new ModelConfig(TINY, 32, 256, 32, 7L);
+    return builder().build();
   }
 
   /** The default configuration of preset {@code name} with initialisation seed {@code seed}. */
   public static ModelConfig preset(String name, long seed) {
-    ModelConfig d = defaults();
-    return new ModelConfig(name, d.imageSize(), d.vocab(), d.channels(), seed);
+    return builder().set(PRESET, name).set(INIT_SEED, seed).build();
   }
 
   /** True when the preset consumes precomputed features instead of frames and tokens. */

@@ -24,7 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class PresetsTest {
-  static final ModelConfig TINY = new ModelConfig(ModelConfig.TINY, 16, 32, 8, 3L);
+  static final ModelConfig TINY = ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16)
+      .set(ModelConfig.VOCAB, 32).set(ModelConfig.CHANNELS, 8).set(ModelConfig.INIT_SEED, 3L).build();
   static final ModelConfig SMALL = ModelConfig.preset(ModelConfig.SAM2_SMALL, 3L);
 
   /** Random inputs of every input of {@code mc} for {@code n} frames. */
@@ -106,7 +107,7 @@ class PresetsTest {
       SegModel a = SegModel.build(mc);
       Path f = tmp.resolve(mc.preset() + ".safetensors");
       a.saveSafetensors(f, Map.of());
-      SegModel b = SegModel.build(new ModelConfig(mc.preset(), mc.imageSize(), mc.vocab(), mc.channels(), 99L));
+      SegModel b = SegModel.build(mc.toBuilder().set(ModelConfig.INIT_SEED, 99L).build());
       assertFalse(java.util.Arrays.equals(a.params().flatten(a.sameDiff()), b.params().flatten(b.sameDiff())));
       b.loadStateDict(Safetensors.read(f).tensors(), true);
       assertArrayEquals(a.params().flatten(a.sameDiff()), b.params().flatten(b.sameDiff()), mc.preset());

@@ -12,7 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class SegModelTest {
 
-  private static final ModelConfig SMALL = new ModelConfig("tiny", 16, 64, 8, 3L);
+  private static final ModelConfig SMALL = ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16)
+      .set(ModelConfig.VOCAB, 64).set(ModelConfig.CHANNELS, 8).set(ModelConfig.INIT_SEED, 3L).build();
 
   @Test
   void forwardHasDocumentedShapes() {
@@ -29,8 +30,8 @@ class SegModelTest {
     float[] a = SegModel.build(SMALL).params().flatten(SegModel.build(SMALL).sameDiff());
     float[] b = SegModel.build(SMALL).params().flatten(SegModel.build(SMALL).sameDiff());
     assertArrayEquals(a, b);
-    float[] c = SegModel.build(new ModelConfig("tiny", 16, 64, 8, 4L)).params()
-        .flatten(SegModel.build(new ModelConfig("tiny", 16, 64, 8, 4L)).sameDiff());
+    ModelConfig seed4 = SMALL.toBuilder().set(ModelConfig.INIT_SEED, 4L).build();
+    float[] c = SegModel.build(seed4).params().flatten(SegModel.build(seed4).sameDiff());
     assertTrue(!java.util.Arrays.equals(a, c), "another seed must give other weights");
   }
 
@@ -63,11 +64,11 @@ class SegModelTest {
   @Test
   void configValidationNamesTheField() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("tiny", 30, 64, 8, 1));
+        assertThrows(IllegalArgumentException.class, () -> SMALL.toBuilder().set(ModelConfig.IMAGE_SIZE, 30).build());
     assertTrue(e.getMessage().contains("model.imageSize"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig("huge", 32, 64, 8, 1));
+    e = assertThrows(IllegalArgumentException.class, () -> SMALL.toBuilder().set(ModelConfig.PRESET, "huge").build());
     assertTrue(e.getMessage().contains("model.preset"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new ModelConfig("tiny", 32, 64, 12, 1));
+    e = assertThrows(IllegalArgumentException.class, () -> SMALL.toBuilder().set(ModelConfig.CHANNELS, 12).build());
     assertTrue(e.getMessage().contains("model.channels"), e.getMessage());
   }
 }

@@ -51,6 +51,7 @@ public final class EgoTuneCli implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new EgoTuneCli());
+    cl.setResourceBundle(new ConfigHelp()); // defaults in the help come from the config schema
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable root = ex;
       boolean userError = false;

@@ -12,49 +12,49 @@ final class JobOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "Job config (YAML or JSON); flags override it.")
   Path config;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (spark.master; default local[2]).")
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (${bundle:spark.master}).")
   String master;
 
-  @Option(names = "--workers", description = "Data-parallel workers (spark.workers; default 2).")
+  @Option(names = "--workers", description = "Data-parallel workers (${bundle:spark.workers}).")
   Integer workers;
 
-  @Option(names = "--averaging-every", paramLabel = "K", description = "Local steps between averagings (spark.averagingEvery; default 5).")
+  @Option(names = "--averaging-every", paramLabel = "K", description = "Local steps between averagings (${bundle:spark.averagingEvery}).")
   Integer averagingEvery;
 
-  @Option(names = "--workers-per-task", paramLabel = "G", description = "Workers per Spark task, summed in the task before leaving the node (spark.workersPerTask; default 1).")
+  @Option(names = "--workers-per-task", paramLabel = "G", description = "Workers per Spark task, summed in the task before leaving the node (${bundle:spark.workersPerTask}).")
   Integer workersPerTask;
 
-  @Option(names = "--steps", description = "Optimizer steps per worker (train.steps; default 300).")
+  @Option(names = "--steps", description = "Optimizer steps per worker (${bundle:train.steps}).")
   Integer steps;
 
-  @Option(names = "--batch-size", description = "Samples per worker per step (train.batchSize; default 4).")
+  @Option(names = "--batch-size", description = "Samples per worker per step (${bundle:train.batchSize}).")
   Integer batchSize;
 
-  @Option(names = "--lr", description = "AdamW learning rate (train.learningRate; default 3e-3).")
+  @Option(names = "--lr", description = "AdamW learning rate (${bundle:train.learningRate}).")
   Double learningRate;
 
-  @Option(names = "--eval-every", paramLabel = "N", description = "Validate on data.benchmark every N steps (train.evalEvery; default 0 = never).")
+  @Option(names = "--eval-every", paramLabel = "N", description = "Validate on data.benchmark every N steps, 0 = never (${bundle:train.evalEvery}).")
   Integer evalEvery;
 
-  @Option(names = "--seed", description = "Job seed (train.seed; default 42).")
+  @Option(names = "--seed", description = "Job seed (${bundle:train.seed}).")
   Long seed;
 
-  @Option(names = "--weights", paramLabel = "FILE", description = "Safetensors file (path or Hadoop URI) a fresh run starts from, loaded by Sa2VA name (model.weights; default: the preset's seeded initialisation).")
+  @Option(names = "--weights", paramLabel = "FILE", description = "Safetensors file (path or Hadoop URI) a fresh run starts from, loaded by Sa2VA name; empty: the preset's seeded initialisation (${bundle:model.weights}).")
   String weights;
 
-  @Option(names = "--shards", paramLabel = "DIR", description = "Prepared datasets (data.shards).")
+  @Option(names = "--shards", paramLabel = "DIR", description = "Prepared datasets (${bundle:data.shards}).")
   String shards;
 
-  @Option(names = "--mix", paramLabel = "SOURCE=W[,SOURCE=W...]", description = "Mixture, e.g. egomask-train=0.8,ref-youtube-vos=0.2 (data.mix).")
+  @Option(names = "--mix", paramLabel = "SOURCE=W[,SOURCE=W...]", description = "Mixture, e.g. egomask-train=0.8,ref-youtube-vos=0.2 (${bundle:data.mix}).")
   String mix;
 
-  @Option(names = "--benchmark", paramLabel = "DIR", description = "EgoMask-layout benchmark root (data.benchmark).")
+  @Option(names = "--benchmark", paramLabel = "DIR", description = "EgoMask-layout benchmark root (${bundle:data.benchmark}).")
   String benchmark;
 
-  @Option(names = "--split", description = "Benchmark split: short, medium, long, full (data.split).")
+  @Option(names = "--split", description = "Benchmark split: short, medium, long, full (${bundle:data.split}).")
   String split;
 
-  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (checkpoint.dir).")
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoint directory (${bundle:checkpoint.dir}).")
   String checkpointDir;
 
   JobConfig load(Map<String, Object> extra) {

@@ -44,7 +44,7 @@ final class PrepareCommand implements Callable<Integer> {
 
   @Option(names = "--on-bad-sample", paramLabel = "fail|skip",
       description = "A sample that cannot be used: fail (stop, naming file, key and what was expected) or skip"
-          + " (leave it out, list it in OUT/<source>/bad-samples.jsonl) (data.onBadSample; default fail).")
+          + " (leave it out, list it in OUT/<source>/bad-samples.jsonl) (${bundle:data.onBadSample}).")
   String onBadSample;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Job config (YAML or JSON) whose data.onBadSample applies; the flag wins.")

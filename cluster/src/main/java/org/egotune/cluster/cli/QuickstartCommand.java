@@ -16,14 +16,14 @@ final class QuickstartCommand implements Callable<Integer> {
       description = "Output directory, must be absent or empty (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
+  @Option(names = "--master", description = "Spark master (${bundle:spark.master}).")
   String master;
 
-  @Option(names = "--steps", defaultValue = "300", description = "Optimizer steps per worker (default ${DEFAULT-VALUE}).")
-  int steps;
+  @Option(names = "--steps", description = "Optimizer steps per worker (${bundle:train.steps}).")
+  Integer steps;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of data and training (default ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--seed", description = "Seed of data and training (${bundle:train.seed}).")
+  Long seed;
 
   @Option(names = "--overwrite", description = "Replace the output of an earlier quickstart in --out.")
   boolean overwrite;
@@ -34,8 +34,8 @@ final class QuickstartCommand implements Callable<Integer> {
       Quickstart.deleteOutput(out);
     }
     Quickstart.Options d = Quickstart.Options.defaults(out);
-    Quickstart.Report r = Quickstart.run(new Quickstart.Options(out, master, d.egoVideos(), d.exoVideos(),
-        d.benchVideos(), steps, seed));
+    Quickstart.Report r = Quickstart.run(new Quickstart.Options(out, master != null ? master : d.master(),
+        d.egoVideos(), d.exoVideos(), d.benchVideos(), steps != null ? steps : d.steps(), seed != null ? seed : d.seed()));
     System.out.println();
     System.out.println("EgoMask metrics on the generated benchmark (x100), untrained:");
     System.out.print(MetricTable.toMarkdown(r.untrained()));

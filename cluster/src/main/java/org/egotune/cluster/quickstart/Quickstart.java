@@ -14,6 +14,7 @@ import org.egotune.trainer.config.CheckpointConfig;
 import org.egotune.trainer.config.DataConfig;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.trainer.config.SparkConfig;
+import org.egotune.trainer.config.TrainConfig;
 import org.egotune.cluster.eval.CheckpointEvaluation;
 import org.egotune.cluster.export.Exporter;
 import org.egotune.cluster.prepare.PrepareJob;
@@ -61,7 +62,8 @@ public final class Quickstart {
 
     /** The quickstart's default sizes: a few minutes on two CPU cores. */
     public static Options defaults(Path out) {
-      return new Options(out, "local[2]", 48, 24, 18, 300, 42L);
+      JobConfig d = JobConfig.defaults();
+      return new Options(out, d.spark().master(), 48, 24, 18, d.train().steps(), d.train().seed());
     }
   }
 
@@ -141,14 +143,19 @@ public final class Quickstart {
     Map<String, Double> mix = new LinkedHashMap<>();
     mix.put("egomask-train", 0.8);
     mix.put("ref-youtube-vos", 0.2);
-    JobConfig defaults = JobConfig.defaults();
-    return new JobConfig(
-        new DataConfig(o.out().resolve("shards").toString(), mix,
-            o.out().resolve("raw").resolve("egomask-bench").toString(), "full"),
-        defaults.model(),
-        defaults.train().withSteps(o.steps()).withSeed(o.seed()),
-        new SparkConfig(o.master(), 2, defaults.spark().averagingEvery(), true),
-        new CheckpointConfig(o.out().resolve("checkpoints").toString(), 20, 3));
+    return JobConfig.builder()
+        .set(JobConfig.DATA, DataConfig.builder()
+            .set(DataConfig.SHARDS, o.out().resolve("shards").toString())
+            .set(DataConfig.MIX, mix)
+            .set(DataConfig.BENCHMARK, o.out().resolve("raw").resolve("egomask-bench").toString())
+            .set(DataConfig.SPLIT, "full").build())
+        .set(JobConfig.TRAIN, TrainConfig.builder()
+            .set(TrainConfig.STEPS, o.steps()).set(TrainConfig.SEED, o.seed()).build())
+        .set(JobConfig.SPARK, SparkConfig.builder()
+            .set(SparkConfig.MASTER, o.master()).set(SparkConfig.WORKERS, 2).build())
+        .set(JobConfig.CHECKPOINT, CheckpointConfig.builder()
+            .set(CheckpointConfig.DIR, o.out().resolve("checkpoints").toString()).build())
+        .build();
   }
 
   private static boolean isEmptyDir(Path dir) throws IOException {

@@ -1,6 +1,5 @@
 package org.egotune.cluster.sweep;
 
-import org.egotune.trainer.run.TrainingRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -22,10 +21,12 @@ import org.apache.spark.sql.SparkSession;
 import org.egotune.trainer.config.CheckpointConfig;
 import org.egotune.trainer.config.DataConfig;
 import org.egotune.trainer.config.JobConfig;
+import org.egotune.trainer.config.TrainConfig;
 import org.egotune.cluster.eval.CheckpointEvaluation;
 import org.egotune.cluster.train.DistributedTrainer;
-import org.egotune.mixer.layout.DatasetLayouts;
+import org.egotune.trainer.run.TrainingRun;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
+import org.egotune.mixer.layout.DatasetLayouts;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.features.FeatureStore;
@@ -134,10 +135,11 @@ public final class SweepRunner {
     }
     Map<String, Double> mix = mixFor(base.data().mix(), sweep.egoSource(), share);
     String ckpt = dir.resolve("checkpoints").toString();
-    JobConfig job = new JobConfig(
-        new DataConfig(base.data().shards(), mix, base.data().benchmark(), base.data().split()),
-        base.model(), base.train().withSeed(seed), base.spark(),
-        new CheckpointConfig(ckpt, base.checkpoint().everySteps(), base.checkpoint().keepLast()));
+    JobConfig job = base.toBuilder()
+        .set(JobConfig.DATA, base.data().toBuilder().set(DataConfig.MIX, mix).build())
+        .set(JobConfig.TRAIN, base.train().toBuilder().set(TrainConfig.SEED, seed).build())
+        .set(JobConfig.CHECKPOINT, base.checkpoint().toBuilder().set(CheckpointConfig.DIR, ckpt).build())
+        .build();
     boolean resume = new CheckpointStore(conf, new org.apache.hadoop.fs.Path(ckpt), 1).latestDir().isPresent();
     LOG.info("sweep: share {} seed {}: training{} with mix {}", share, seed, resume ? " (resuming)" : "", mix);
     TrainingRun.Outcome o = new DistributedTrainer(job, conf).run(spark, resume);

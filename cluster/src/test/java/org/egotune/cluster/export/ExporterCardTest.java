@@ -23,9 +23,10 @@ class ExporterCardTest {
   @TempDir java.nio.file.Path tmp;
 
   private String baseWeights(String name, JsonNode initialWeights) throws Exception {
-    ModelConfig mc = new ModelConfig("tiny", 16, 64, 8, 5L, initialWeights == null ? "" : "w.safetensors");
-    JobConfig d = JobConfig.defaults();
-    JobConfig job = new JobConfig(d.data(), mc, d.train(), d.spark(), d.checkpoint());
+    ModelConfig mc = ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16).set(ModelConfig.VOCAB, 64)
+        .set(ModelConfig.CHANNELS, 8).set(ModelConfig.INIT_SEED, 5L)
+        .set(ModelConfig.WEIGHTS, initialWeights == null ? "" : "w.safetensors").build();
+    JobConfig job = JobConfig.builder().set(JobConfig.MODEL, mc).build();
     ObjectNode meta = new ObjectMapper().createObjectNode();
     meta.set("config", ConfigLoader.toTree(job));
     meta.putObject("realisedCounts");

@@ -1,6 +1,5 @@
 package org.egotune.cluster.features;
 
-import org.egotune.trainer.run.TrainingRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +19,7 @@ import org.egotune.cluster.export.Exporter;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.cluster.train.DistributedTrainer;
+import org.egotune.trainer.run.TrainingRun;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.synth.Layout;
@@ -63,9 +63,17 @@ class FeaturePresetIT {
       Map<String, Double> mix = new LinkedHashMap<>();
       mix.put("egomask-train", 0.8);
       mix.put("ref-youtube-vos", 0.2);
-      TrainConfig t = new TrainConfig(11L, 12, 1, 2, 1e-2, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
-      JobConfig job = new JobConfig(new DataConfig(shards, mix, bench.toString(), "full"), model, t,
-          new SparkConfig("local[2]", 2, 3, true), new CheckpointConfig(tmp.resolve("ckpt").toString(), 4, 2));
+      TrainConfig t = TrainConfig.builder().set(TrainConfig.SEED, 11L).set(TrainConfig.STEPS, 12)
+          .set(TrainConfig.BATCH_SIZE, 1).set(TrainConfig.FRAMES_PER_SAMPLE, 2).set(TrainConfig.LEARNING_RATE, 1e-2)
+          .set(TrainConfig.WARMUP_STEPS, 0).set(TrainConfig.GRAD_CLIP_NORM, 0.0).build();
+      JobConfig job = JobConfig.builder()
+          .set(JobConfig.DATA, DataConfig.builder().set(DataConfig.SHARDS, shards).set(DataConfig.MIX, mix)
+              .set(DataConfig.BENCHMARK, bench.toString()).build())
+          .set(JobConfig.MODEL, model).set(JobConfig.TRAIN, t)
+          .set(JobConfig.SPARK, SparkConfig.builder().set(SparkConfig.AVERAGING_EVERY, 3).build())
+          .set(JobConfig.CHECKPOINT, CheckpointConfig.builder().set(CheckpointConfig.DIR, tmp.resolve("ckpt").toString())
+              .set(CheckpointConfig.EVERY_STEPS, 12).set(CheckpointConfig.KEEP_LAST, 2).build())
+          .build();
       TrainingRun.Outcome out = new DistributedTrainer(job, conf).run(spark, false);
       List<Double> losses = out.roundLosses();
       double first = losses.get(0);

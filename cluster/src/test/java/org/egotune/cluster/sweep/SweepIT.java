@@ -13,7 +13,6 @@ import org.apache.spark.sql.SparkSession;
 import org.egotune.trainer.config.CheckpointConfig;
 import org.egotune.trainer.config.DataConfig;
 import org.egotune.trainer.config.JobConfig;
-import org.egotune.trainer.config.SparkConfig;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.mixer.synth.Layout;
@@ -44,10 +43,17 @@ class SweepIT {
       Map<String, Double> mix = new LinkedHashMap<>();
       mix.put("egomask-train", 0.8);
       mix.put("ref-youtube-vos", 0.2);
-      JobConfig base = new JobConfig(new DataConfig(shards, mix, tmp.resolve("bench").toString(), "full"),
-          new ModelConfig("tiny", 16, 64, 16, 5L),
-          new TrainConfig(11L, 5, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5),
-          new SparkConfig("local[2]", 2, 5, true), new CheckpointConfig(tmp.resolve("unused").toString(), 1, 2));
+      JobConfig base = JobConfig.builder()
+          .set(JobConfig.DATA, DataConfig.builder().set(DataConfig.SHARDS, shards).set(DataConfig.MIX, mix)
+              .set(DataConfig.BENCHMARK, tmp.resolve("bench").toString()).build())
+          .set(JobConfig.MODEL, ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16).set(ModelConfig.VOCAB, 64)
+              .set(ModelConfig.CHANNELS, 16).set(ModelConfig.INIT_SEED, 5L).build())
+          .set(JobConfig.TRAIN, TrainConfig.builder().set(TrainConfig.SEED, 11L).set(TrainConfig.STEPS, 5)
+              .set(TrainConfig.BATCH_SIZE, 2).set(TrainConfig.FRAMES_PER_SAMPLE, 2).set(TrainConfig.WARMUP_STEPS, 0)
+              .set(TrainConfig.GRAD_CLIP_NORM, 0.0).build())
+          .set(JobConfig.CHECKPOINT, CheckpointConfig.builder().set(CheckpointConfig.DIR, tmp.resolve("unused").toString())
+              .set(CheckpointConfig.EVERY_STEPS, 5).set(CheckpointConfig.KEEP_LAST, 2).build())
+          .build();
       String out = tmp.resolve("sweep").toString();
       List<PointResult> first = SweepRunner.run(spark, base,
           new SweepConfig(List.of(0.0, 1.0), List.of(1L), "egomask-train", 2, out, tmp.resolve("hold").toString()));

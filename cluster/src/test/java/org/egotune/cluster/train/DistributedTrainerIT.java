@@ -86,12 +86,13 @@ class DistributedTrainerIT {
    */
   static JobConfig fullRecipe(String ckpt, int steps) {
     JobConfig j = TinyJob.of(shards, ckpt, steps, 3, 1, 5);
-    TrainConfig t = j.train();
-    TrainConfig r = new TrainConfig(t.seed(), steps, 4, t.framesPerSample(), t.learningRate(),
-        t.weightDecay(), t.beta1(), t.beta2(), t.maskBceWeight(), t.diceWeight(), t.presenceWeight(),
-        t.maskThreshold(), t.presenceThreshold(), 0, 1.0, 48, 3.0, 0.75, 0.5, 2, 3);
-    return new JobConfig(new DataConfig(shards, j.data().mix(), tmp.resolve("bench").toString(), "full"),
-        j.model(), r, j.spark(), j.checkpoint());
+    TrainConfig r = j.train().toBuilder().set(TrainConfig.STEPS, steps).set(TrainConfig.BATCH_SIZE, 4)
+        .set(TrainConfig.WARMUP_STEPS, 0).set(TrainConfig.FINAL_LR_RATIO, 1.0).set(TrainConfig.POINT_SAMPLES, 48)
+        .set(TrainConfig.GRAD_CLIP_NORM, 0.5).set(TrainConfig.GRAD_ACCUMULATION, 2).set(TrainConfig.EVAL_EVERY, 3)
+        .build();
+    return j.toBuilder()
+        .set(JobConfig.DATA, j.data().toBuilder().set(DataConfig.BENCHMARK, tmp.resolve("bench").toString()).build())
+        .set(JobConfig.TRAIN, r).build();
   }
 
   @Test
@@ -119,11 +120,15 @@ class DistributedTrainerIT {
     var conf = spark.sparkContext().hadoopConfiguration();
     for (int workers : new int[] {1, 2}) {
       JobConfig j = job(tmp.resolve("ns-" + workers).toString(), 3);
-      JobConfig onSpark = new JobConfig(j.data(), j.model(), j.train(),
-          new SparkConfig("local[1]", workers, 2, true), j.checkpoint());
-      JobConfig noSpark = new JobConfig(j.data(), j.model(), j.train(),
-          new SparkConfig("none", workers, 2, true), new CheckpointConfig(
-              tmp.resolve("ns-none-" + workers).toString(), j.checkpoint().everySteps(), 5));
+      SparkConfig layout = j.spark().toBuilder().set(SparkConfig.WORKERS, workers)
+          .set(SparkConfig.AVERAGING_EVERY, 2).build();
+      JobConfig onSpark = j.toBuilder()
+          .set(JobConfig.SPARK, layout.toBuilder().set(SparkConfig.MASTER, "local[1]").build()).build();
+      JobConfig noSpark = j.toBuilder()
+          .set(JobConfig.SPARK, layout.toBuilder().set(SparkConfig.MASTER, "none").build())
+          .set(JobConfig.CHECKPOINT, j.checkpoint().toBuilder()
+              .set(CheckpointConfig.DIR, tmp.resolve("ns-none-" + workers).toString()).build())
+          .build();
       float[] a = new DistributedTrainer(onSpark, conf).run(spark, false).params();
       float[] b = new DistributedTrainer(noSpark, conf).run(null, false).params();
       assertArrayEquals(a, b, workers + " worker(s)");

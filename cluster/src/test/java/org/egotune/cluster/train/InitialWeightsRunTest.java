@@ -49,19 +49,18 @@ class InitialWeightsRunTest {
   }
 
   private static JobConfig withModel(JobConfig b, ModelConfig m) {
-    return new JobConfig(b.data(), m, b.train(), b.spark(), b.checkpoint());
+    return b.toBuilder().set(JobConfig.MODEL, m).build();
   }
 
   @Test
   void everyWorkerStartsFromTheFile() throws Exception {
-    ModelConfig seeded99 = new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(), 99L);
+    ModelConfig seeded99 = m.toBuilder().set(ModelConfig.INIT_SEED, 99L).build();
     Path file = tmp.resolve("init99.safetensors");
     SegModel.build(seeded99).saveSafetensors(file, Map.of());
 
     JobConfig viaSeed = withModel(TinyJob.of(shards, tmp.resolve("a").toString(), 1, 1, 1, 1), seeded99);
     JobConfig base = TinyJob.of(shards, tmp.resolve("b").toString(), 1, 1, 1, 1);
-    JobConfig viaFile = withModel(base, new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(),
-        m.initSeed(), file.toString()));
+    JobConfig viaFile = withModel(base, m.toBuilder().set(ModelConfig.WEIGHTS, file.toString()).build());
     float[] a = new DistributedTrainer(viaSeed, conf).run(spark, false).params();
     var outcome = new DistributedTrainer(viaFile, conf).run(spark, false);
     JobConfig plainJob = TinyJob.of(shards, tmp.resolve("p").toString(), 1, 1, 1, 1);
@@ -84,9 +83,9 @@ class InitialWeightsRunTest {
         org.egotune.model.io.Safetensors.read(export.resolve("model.safetensors")).tensors().get(pe));
 
     Path narrow = tmp.resolve("narrow.safetensors");
-    SegModel.build(new ModelConfig(m.preset(), m.imageSize(), m.vocab(), 8, 1L)).saveSafetensors(narrow, Map.of());
+    SegModel.build(m.toBuilder().set(ModelConfig.CHANNELS, 8).set(ModelConfig.INIT_SEED, 1L).build()).saveSafetensors(narrow, Map.of());
     JobConfig bad = withModel(TinyJob.of(shards, tmp.resolve("c").toString(), 1, 1, 1, 1),
-        new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(), m.initSeed(), narrow.toString()));
+        m.toBuilder().set(ModelConfig.WEIGHTS, narrow.toString()).build());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new DistributedTrainer(bad, conf).run(spark, false));
     assertTrue(e.getMessage().startsWith("model.weights: " + narrow), e.getMessage());
@@ -97,10 +96,9 @@ class InitialWeightsRunTest {
     // Another seed's model: its parameters and its positional-encoding buffer (a graph constant
     // that checkpoints carry in their meta, not in the flat parameters) differ from seed 5's.
     Path file = tmp.resolve("init77.safetensors");
-    SegModel.build(new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(), 77L))
+    SegModel.build(m.toBuilder().set(ModelConfig.INIT_SEED, 77L).build())
         .saveSafetensors(file, Map.of());
-    ModelConfig fromFile = new ModelConfig(m.preset(), m.imageSize(), m.vocab(), m.channels(),
-        m.initSeed(), file.toString());
+    ModelConfig fromFile = m.toBuilder().set(ModelConfig.WEIGHTS, file.toString()).build();
 
     float[] whole = new DistributedTrainer(
         withModel(TinyJob.of(shards, tmp.resolve("whole").toString(), 4, 1, 1, 5), fromFile), conf)

@@ -45,8 +45,9 @@ class PlacementDeterminismTest {
       for (int i = 0; i < perTask.length; i++) {
         // 2 rounds of 1 step: the second round starts from the first round's average
         JobConfig base = TinyJob.of(shards, tmp.resolve(name + perTask[i]).toString(), 2, 1, 2, 2);
-        JobConfig job = new JobConfig(base.data(), base.model(), base.train(),
-            new SparkConfig(master, 4, 1, true, perTask[i]), base.checkpoint());
+        JobConfig job = base.toBuilder().set(JobConfig.SPARK, SparkConfig.builder().set(SparkConfig.MASTER, master)
+            .set(SparkConfig.WORKERS, 4).set(SparkConfig.AVERAGING_EVERY, 1)
+            .set(SparkConfig.WORKERS_PER_TASK, perTask[i]).build()).build();
         out[i] = new DistributedTrainer(job, spark.sparkContext().hadoopConfiguration()).run(spark, false).params();
       }
       return out;

@@ -22,9 +22,23 @@ final class TinyJob {
     Map<String, Double> mix = new LinkedHashMap<>();
     mix.put("egomask-train", 0.8);
     mix.put("ref-youtube-vos", 0.2);
-    TrainConfig t = new TrainConfig(11L, steps, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
-    return new JobConfig(new DataConfig(shards, mix, "", "full"), new ModelConfig("tiny", 16, 64, 16, 5L), t,
-        new SparkConfig("local[2]", 2, averagingEvery, true), new CheckpointConfig(ckpt, everyRounds * averagingEvery, keepLast));
+    return JobConfig.builder()
+        .set(JobConfig.DATA, DataConfig.builder().set(DataConfig.SHARDS, shards).set(DataConfig.MIX, mix).build())
+        .set(JobConfig.MODEL, tinyModel(5L))
+        // constant learning rate, no clipping
+        .set(JobConfig.TRAIN, TrainConfig.builder().set(TrainConfig.SEED, 11L).set(TrainConfig.STEPS, steps)
+            .set(TrainConfig.BATCH_SIZE, 2).set(TrainConfig.FRAMES_PER_SAMPLE, 2).set(TrainConfig.WARMUP_STEPS, 0)
+            .set(TrainConfig.GRAD_CLIP_NORM, 0.0).build())
+        .set(JobConfig.SPARK, SparkConfig.builder().set(SparkConfig.AVERAGING_EVERY, averagingEvery).build())
+        .set(JobConfig.CHECKPOINT, CheckpointConfig.builder().set(CheckpointConfig.DIR, ckpt)
+            .set(CheckpointConfig.EVERY_STEPS, everyRounds * averagingEvery).set(CheckpointConfig.KEEP_LAST, keepLast).build())
+        .build();
+  }
+
+  /** The ITs' tiny model: 16x16 frames, 64 token buckets, width 16, initialised with {@code seed}. */
+  static ModelConfig tinyModel(long seed) {
+    return ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16).set(ModelConfig.VOCAB, 64)
+        .set(ModelConfig.CHANNELS, 16).set(ModelConfig.INIT_SEED, seed).build();
   }
 
   /** Generates and prepares two tiny datasets (egomask-train, ref-youtube-vos) under {@code dir}; returns the shards root. */

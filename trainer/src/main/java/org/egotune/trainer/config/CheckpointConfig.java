@@ -1,28 +1,43 @@
 package org.egotune.trainer.config;
 
+import org.egotune.config.Param;
+import org.egotune.config.Range;
+import org.egotune.config.Schema;
+
 /**
- * Where and how often checkpoints are written.
- *
- * @param dir checkpoint directory (any Hadoop URI or local path)
- * @param everySteps write a checkpoint after the round that reaches a multiple of this many optimizer
- *     steps (and always at the end); counted in steps, not rounds, so the cadence stays where it was
- *     when a run is resumed with another {@code spark.averagingEvery}
- * @param keepLast how many complete checkpoints to keep
+ * Where and how often checkpoints are written. Each field's key, meaning, default and valid range
+ * is its {@link Param} below.
  */
 public record CheckpointConfig(String dir, int everySteps, int keepLast) implements java.io.Serializable {
+
+  /** The {@code checkpoint} section's fields. */
+  public static final Schema<CheckpointConfig> SCHEMA = new Schema<>("checkpoint", CheckpointConfig.class);
+  public static final Param<String> DIR = SCHEMA.param("dir", "egotune-out/checkpoints",
+      Range.nonBlank("a path or Hadoop URI"), "--checkpoint-dir", "checkpoint directory");
+  public static final Param<Integer> EVERY_STEPS = SCHEMA.param("everySteps", 100, Range.atLeast(1), "",
+      "checkpoint after the round that reaches a multiple of n optimizer steps (and at the end);"
+          + " steps, not rounds, so a resume with another `spark.averagingEvery` keeps the cadence"
+          + " (was `everyRounds`: n = everyRounds x averagingEvery)");
+  public static final Param<Integer> KEEP_LAST = SCHEMA.param("keepLast", 3, Range.atLeast(1), "",
+      "complete checkpoints kept");
+
   public CheckpointConfig {
-    if (dir == null || dir.isBlank()) {
-      throw new IllegalArgumentException("checkpoint.dir must name a directory, found '" + dir + "'");
-    }
-    if (everySteps < 1) {
-      throw new IllegalArgumentException("checkpoint.everySteps must be >= 1, found " + everySteps);
-    }
-    if (keepLast < 1) {
-      throw new IllegalArgumentException("checkpoint.keepLast must be >= 1, found " + keepLast);
-    }
+    dir = DIR.check(dir);
+    EVERY_STEPS.check(everySteps);
+    KEEP_LAST.check(keepLast);
+  }
+
+  /** A builder holding the defaults. */
+  public static Schema.Builder<CheckpointConfig> builder() {
+    return SCHEMA.builder();
+  }
+
+  /** A builder holding this config's values. */
+  public Schema.Builder<CheckpointConfig> toBuilder() {
+    return SCHEMA.builder(this);
   }
 
   static CheckpointConfig defaults() {
-    return new CheckpointConfig("egotune-out/checkpoints", 100, 3);
+    return builder().build();
   }
 }

@@ -1,41 +1,56 @@
 package org.egotune.trainer.config;
 
+import org.egotune.config.Param;
+import org.egotune.config.Range;
+import org.egotune.config.Schema;
+
 /**
- * How the job runs on Spark.
- *
- * @param master Spark master URL; {@code local[2]} trains two workers in this JVM
- * @param workers number of data-parallel workers
- * @param averagingEvery optimizer steps each worker takes between two parameter averagings (k)
- * @param averageOptimizerState whether Adam's moments are averaged too (else worker 0's are kept)
- * @param workersPerTask workers run by one Spark task, which sums their results before they leave
- *     the executor (the node-level stage of the two-level reduction); set it to the GPUs of a node
- *     (with {@code spark.task.cpus} and {@code spark.task.resource.gpu.amount} equal to it) so that
- *     one task holds a whole node. 1 is the flat reduction: one task per worker, all summed on the
- *     driver. Part of the job like {@code workers}: it fixes the summation tree, so changing it
- *     changes the last bits of the result (placement never does).
+ * How the job runs on Spark. Each field's key, meaning, default and valid range is its
+ * {@link Param} below.
  */
 public record SparkConfig(String master, int workers, int averagingEvery, boolean averageOptimizerState,
     int workersPerTask) implements java.io.Serializable {
 
-  /** One worker per task (the flat reduction). */
-  public SparkConfig(String master, int workers, int averagingEvery, boolean averageOptimizerState) {
-    this(master, workers, averagingEvery, averageOptimizerState, 1);
-  }
+  /** The {@code spark} section's fields. */
+  public static final Schema<SparkConfig> SCHEMA = new Schema<>("spark", SparkConfig.class);
+  public static final Param<String> MASTER = SCHEMA.param("master", "local[2]",
+      Range.nonBlank("a Spark master URL, or none"), "--master",
+      "Spark master; `local[2]` trains two workers in this JVM; `none` (train only) trains every worker in"
+          + " this JVM without Spark, with the same parameters as any Spark master; ignored when"
+          + " spark-submit sets the master");
+  public static final Param<Integer> WORKERS = SCHEMA.param("workers", 2, Range.atLeast(1), "--workers",
+      "data-parallel workers");
+  public static final Param<Integer> AVERAGING_EVERY = SCHEMA.param("averagingEvery", 5, Range.atLeast(1),
+      "--averaging-every", "local optimizer steps each worker takes between two parameter averagings (k)");
+  public static final Param<Boolean> AVERAGE_OPTIMIZER_STATE = SCHEMA.param("averageOptimizerState", true,
+      Range.any(), "", "average Adam's moments too (else keep worker 0's)");
+  public static final Param<Integer> WORKERS_PER_TASK = SCHEMA.param("workersPerTask", 1, Range.atLeast(1),
+      "--workers-per-task",
+      "workers one Spark task runs and sums before its result leaves the executor (it must divide"
+          + " `spark.workers`): the GPUs of a node (8) on multi-GPU nodes, with `spark.task.cpus` and"
+          + " `spark.task.resource.gpu.amount` equal to it; 1 for the flat reduction. It fixes the"
+          + " summation tree, so changing it changes the last bits of the result (placement never does;"
+          + " docs/cluster.md, \"Two-level reduction\")");
 
   public SparkConfig {
-    if (master == null || master.isBlank()) {
-      throw new IllegalArgumentException("spark.master must be a Spark master URL, found '" + master + "'");
-    }
-    if (workers < 1) {
-      throw new IllegalArgumentException("spark.workers must be >= 1, found " + workers);
-    }
-    if (averagingEvery < 1) {
-      throw new IllegalArgumentException("spark.averagingEvery must be >= 1, found " + averagingEvery);
-    }
-    if (workersPerTask < 1 || workers % workersPerTask != 0) {
-      throw new IllegalArgumentException("spark.workersPerTask must be >= 1 and divide spark.workers ("
+    master = MASTER.check(master);
+    WORKERS.check(workers);
+    AVERAGING_EVERY.check(averagingEvery);
+    WORKERS_PER_TASK.check(workersPerTask);
+    if (workers % workersPerTask != 0) {
+      throw new IllegalArgumentException("spark.workersPerTask must divide spark.workers ("
           + workers + "), found " + workersPerTask);
     }
+  }
+
+  /** A builder holding the defaults. */
+  public static Schema.Builder<SparkConfig> builder() {
+    return SCHEMA.builder();
+  }
+
+  /** A builder holding this config's values. */
+  public Schema.Builder<SparkConfig> toBuilder() {
+    return SCHEMA.builder(this);
   }
 
   /** Spark tasks per round: {@code workers / workersPerTask}. */
@@ -44,6 +59,6 @@ public record SparkConfig(String master, int workers, int averagingEvery, boolea
   }
 
   static SparkConfig defaults() {
-    return new SparkConfig("local[2]", 2, 5, true, 1);
+    return builder().build();
   }
 }

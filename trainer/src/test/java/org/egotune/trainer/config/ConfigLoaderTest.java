@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.egotune.trainer.config.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +47,7 @@ class ConfigLoaderTest {
     JobConfig d = JobConfig.defaults();
 
     assertEquals(17, cfg.train().steps(), "train.steps from the file");
-    assertEquals(d.train().withSteps(17), cfg.train(),
+    assertEquals(d.train().toBuilder().set(TrainConfig.STEPS, 17).build(), cfg.train(),
         "every train field other than steps must keep its default");
     assertEquals(Map.of("egomask-train", 1.0), cfg.data().mix(), "data.mix from the file");
     assertEquals(d.data().shards(), cfg.data().shards(), "data.shards default kept");
@@ -172,12 +171,21 @@ class ConfigLoaderTest {
     mix.put("c", 0.5);
     JobConfig d = JobConfig.defaults();
     TrainConfig t = d.train();
-    JobConfig cfg = new JobConfig(
-        new DataConfig("/data/shards", mix, "/data/bench", "long"),
-        d.model(),
-        new TrainConfig(123456789L, 77, 3, 2, 1.5e-4, 0.02, 0.85, 0.995, 1.5, 0.25, 0.75, 0.4, 0.6),
-        new SparkConfig("local[3]", 3, 7, false),
-        new CheckpointConfig("/data/ckpt", 2, 5));
+    JobConfig cfg = d.toBuilder()
+        .set(JobConfig.DATA, DataConfig.builder().set(DataConfig.SHARDS, "/data/shards").set(DataConfig.MIX, mix)
+            .set(DataConfig.BENCHMARK, "/data/bench").set(DataConfig.SPLIT, "long").build())
+        .set(JobConfig.TRAIN, TrainConfig.builder().set(TrainConfig.SEED, 123456789L).set(TrainConfig.STEPS, 77)
+            .set(TrainConfig.BATCH_SIZE, 3).set(TrainConfig.FRAMES_PER_SAMPLE, 2)
+            .set(TrainConfig.LEARNING_RATE, 1.5e-4).set(TrainConfig.WEIGHT_DECAY, 0.02)
+            .set(TrainConfig.BETA1, 0.85).set(TrainConfig.BETA2, 0.995).set(TrainConfig.MASK_BCE_WEIGHT, 1.5)
+            .set(TrainConfig.DICE_WEIGHT, 0.25).set(TrainConfig.PRESENCE_WEIGHT, 0.75)
+            .set(TrainConfig.MASK_THRESHOLD, 0.4).set(TrainConfig.PRESENCE_THRESHOLD, 0.6)
+            .set(TrainConfig.WARMUP_STEPS, 0).set(TrainConfig.GRAD_CLIP_NORM, 0.0).build())
+        .set(JobConfig.SPARK, SparkConfig.builder().set(SparkConfig.MASTER, "local[3]").set(SparkConfig.WORKERS, 3)
+            .set(SparkConfig.AVERAGING_EVERY, 7).set(SparkConfig.AVERAGE_OPTIMIZER_STATE, false).build())
+        .set(JobConfig.CHECKPOINT, CheckpointConfig.builder().set(CheckpointConfig.DIR, "/data/ckpt")
+            .set(CheckpointConfig.EVERY_STEPS, 14).set(CheckpointConfig.KEEP_LAST, 5).build())
+        .build();
     assertTrue(t.steps() != cfg.train().steps(), "the round-trip config must differ from the defaults");
 
     Path f = write("roundtrip.yaml", ConfigLoader.toYaml(cfg));

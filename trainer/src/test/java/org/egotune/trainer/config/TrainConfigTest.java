@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 class TrainConfigTest {
   static TrainConfig with(int batch, int points, double oversample, double importance, double clip,
       int accumulation, int evalEvery) {
-    return new TrainConfig(1L, 10, batch, 2, 1e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5, 0, 1.0,
-        points, oversample, importance, clip, accumulation, evalEvery);
+    return TrainConfig.builder().set(TrainConfig.BATCH_SIZE, batch).set(TrainConfig.POINT_SAMPLES, points)
+        .set(TrainConfig.POINT_OVERSAMPLE_RATIO, oversample).set(TrainConfig.POINT_IMPORTANCE_RATIO, importance)
+        .set(TrainConfig.GRAD_CLIP_NORM, clip).set(TrainConfig.GRAD_ACCUMULATION, accumulation)
+        .set(TrainConfig.EVAL_EVERY, evalEvery).build();
   }
 
   static void rejects(String field, Runnable r) {

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
 class LocalTrainerTest {
-  static final ModelConfig MODEL = new ModelConfig("tiny", 16, 32, 8, 1L);
-  // Constant learning rate: the test is about the loss and the optimizer, not the schedule.
-  static final TrainConfig TRAIN =
-      new TrainConfig(42L, 40, 4, 4, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+  static final ModelConfig MODEL = ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16)
+      .set(ModelConfig.VOCAB, 32).set(ModelConfig.CHANNELS, 8).set(ModelConfig.INIT_SEED, 1L).build();
+  // Constant learning rate, no clipping: the test is about the loss and the optimizer, not the schedule.
+  static final TrainConfig TRAIN = TrainConfig.builder().set(TrainConfig.STEPS, 40)
+      .set(TrainConfig.FRAMES_PER_SAMPLE, 4).set(TrainConfig.WARMUP_STEPS, 0)
+      .set(TrainConfig.GRAD_CLIP_NORM, 0.0).build();
 
   /** A batch where the target is a bright square whose position the mask must follow. */
   static Batch squares(long seed, int n) {
@@ -111,8 +113,8 @@ class LocalTrainerTest {
     Batch b = new Batch(in, Nd4j.create(mask, new long[] {n, 1, m, m}, 'c'),
         Nd4j.create(presence, new long[] {n, 1}, 'c'), n);
     // A higher rate than the tiny preset's: few steps, since each one costs about a second.
-    LocalTrainer t = new LocalTrainer(small,
-        new TrainConfig(42L, 40, 4, 1, 1e-2, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5));
+    LocalTrainer t = new LocalTrainer(small, TRAIN.toBuilder().set(TrainConfig.FRAMES_PER_SAMPLE, 1)
+        .set(TrainConfig.LEARNING_RATE, 1e-2).build());
     double before = t.loss(b);
     for (int i = 0; i < 8; i++) {
       t.step(b);
@@ -146,11 +148,9 @@ class LocalTrainerTest {
 
   /** TRAIN with clipping, accumulation and point sampling set. */
   static TrainConfig with(int batch, int points, double clip, int accumulation) {
-    TrainConfig t = TRAIN;
-    return new TrainConfig(t.seed(), t.steps(), batch, 1, t.learningRate(), t.weightDecay(),
-        t.beta1(), t.beta2(), t.maskBceWeight(), t.diceWeight(), t.presenceWeight(),
-        t.maskThreshold(), t.presenceThreshold(), t.warmupSteps(), t.finalLrRatio(), points, 3.0,
-        0.75, clip, accumulation, 0);
+    return TRAIN.toBuilder().set(TrainConfig.BATCH_SIZE, batch).set(TrainConfig.FRAMES_PER_SAMPLE, 1)
+        .set(TrainConfig.POINT_SAMPLES, points).set(TrainConfig.GRAD_CLIP_NORM, clip)
+        .set(TrainConfig.GRAD_ACCUMULATION, accumulation).build();
   }
 
   @Test

@@ -28,14 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** model.weights: a fresh run's driver model starts from the file, and a wrong file fails naming it. */
 class InitialWeightsTest {
-  private static final TrainConfig TRAIN =
-      new TrainConfig(11L, 1, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
+  private static final TrainConfig TRAIN = TinyShards.train(1);
 
   @TempDir Path tmp;
   private final Configuration conf = new Configuration();
 
   private static ModelConfig tiny(long seed, int channels, String weights) {
-    return new ModelConfig("tiny", 16, 64, channels, seed, weights);
+    return TinyShards.tinyModel(seed).toBuilder().set(ModelConfig.CHANNELS, channels).set(ModelConfig.WEIGHTS, weights).build();
   }
 
   @Test

@@ -49,9 +49,29 @@ final class TinyShards {
     Map<String, Double> mix = new LinkedHashMap<>();
     mix.put("egomask-train", 0.8);
     mix.put("ref-youtube-vos", 0.2);
-    TrainConfig t = new TrainConfig(11L, steps, 2, 2, 3e-3, 0.01, 0.9, 0.999, 2.0, 0.5, 1.0, 0.5, 0.5);
-    return new JobConfig(new DataConfig(shards, mix, "", "full"), new ModelConfig("tiny", 16, 64, 16, 5L),
-        t, new SparkConfig("none", workers, k, true, perTask), new CheckpointConfig(ckpt, 2, 5));
+    return JobConfig.builder()
+        .set(JobConfig.DATA, DataConfig.builder().set(DataConfig.SHARDS, shards).set(DataConfig.MIX, mix).build())
+        .set(JobConfig.MODEL, tinyModel(5L))
+        .set(JobConfig.TRAIN, train(steps))
+        .set(JobConfig.SPARK, SparkConfig.builder().set(SparkConfig.MASTER, "none")
+            .set(SparkConfig.WORKERS, workers).set(SparkConfig.WORKERS_PER_TASK, perTask)
+            .set(SparkConfig.AVERAGING_EVERY, k).build())
+        .set(JobConfig.CHECKPOINT, CheckpointConfig.builder().set(CheckpointConfig.DIR, ckpt)
+            .set(CheckpointConfig.EVERY_STEPS, 2).set(CheckpointConfig.KEEP_LAST, 5).build())
+        .build();
+  }
+
+  /** The tiny recipe: batch 2 of 2 frames, constant learning rate, no clipping. */
+  static TrainConfig train(int steps) {
+    return TrainConfig.builder().set(TrainConfig.SEED, 11L).set(TrainConfig.STEPS, steps)
+        .set(TrainConfig.BATCH_SIZE, 2).set(TrainConfig.FRAMES_PER_SAMPLE, 2)
+        .set(TrainConfig.WARMUP_STEPS, 0).set(TrainConfig.GRAD_CLIP_NORM, 0.0).build();
+  }
+
+  /** The 16x16 tiny preset. */
+  static ModelConfig tinyModel(long seed) {
+    return ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16).set(ModelConfig.VOCAB, 64)
+        .set(ModelConfig.CHANNELS, 16).set(ModelConfig.INIT_SEED, seed).build();
   }
 
   private static void write(Configuration conf, List<ClipRecord> records, Path dir, String source)
