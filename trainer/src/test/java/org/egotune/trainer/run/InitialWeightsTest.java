@@ -91,7 +91,7 @@ class InitialWeightsTest {
     Safetensors.write(f, all, Map.of());
     SegModel model = SegModel.build(tiny(5L, 16, ""));
 
-    InitialWeights w = DistributedTrainer.initialWeights(model, f.toString(), conf);
+    InitialWeights w = TrainingRun.initialWeights(model, f.toString(), conf);
 
     assertEquals(other.stateDict().size(), w.tensors());
     assertEquals(3, w.skipped());
@@ -101,7 +101,7 @@ class InitialWeightsTest {
     Path g = tmp.resolve("foreign.safetensors");
     Safetensors.write(g, all, Map.of());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DistributedTrainer.initialWeights(model, g.toString(), conf));
+        () -> TrainingRun.initialWeights(model, g.toString(), conf));
     assertTrue(e.getMessage().startsWith("model.weights: " + g), e.getMessage());
     assertTrue(e.getMessage().contains("[decoder.extra.weight]"), e.getMessage());
   }
