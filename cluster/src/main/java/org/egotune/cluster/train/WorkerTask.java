@@ -20,6 +20,8 @@ import org.egotune.trainer.run.WorkerGroups;
  * exactly the same result.
  */
 final class WorkerTask implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final RunSpec spec;
   /** The driver's Hadoop configuration, for opening shards (hdfs:///, spark.hadoop.* settings). */
   private final Broadcast<HadoopConfEntries> hadoopConf;

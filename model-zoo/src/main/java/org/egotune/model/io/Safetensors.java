@@ -48,8 +48,8 @@ public final class Safetensors {
 
   /** Integer and boolean dtypes with the ND4J type they are read as (and written from). */
   static final Map<String, DataType> DTYPES = Map.of(
-      "I8", DataType.BYTE, "U8", DataType.UBYTE, "I16", DataType.SHORT, "U16", DataType.UINT16,
-      "I32", DataType.INT, "U32", DataType.UINT32, "I64", DataType.LONG, "U64", DataType.UINT64,
+      "I8", DataType.INT8, "U8", DataType.UINT8, "I16", DataType.INT16, "U16", DataType.UINT16,
+      "I32", DataType.INT32, "U32", DataType.UINT32, "I64", DataType.INT64, "U64", DataType.UINT64,
       "BOOL", DataType.BOOL);
 
   private Safetensors() {}
@@ -158,7 +158,7 @@ public final class Safetensors {
       return bb.array();
     }
     // Integers and booleans, through their 64-bit value (unsigned 64-bit: its bit pattern).
-    long[] v = a.castTo(DataType.LONG).dup('c').data().asLong();
+    long[] v = a.castTo(DataType.INT64).dup('c').data().asLong();
     int w = (int) bytesPer(dtype);
     ByteBuffer bb = ByteBuffer.allocate(v.length * w).order(ByteOrder.LITTLE_ENDIAN);
     for (long x : v) {

@@ -82,7 +82,7 @@ public final class ParamTable {
    * the updater has been initialised by a first training step.
    */
   public static boolean hasUpdaterState(SameDiff sd) {
-    Map<String, GradientUpdater> map = sd.getUpdaterMap();
+    Map<String, ?> map = sd.getUpdaterMap();
     return map != null && !map.isEmpty();
   }
 
@@ -129,13 +129,12 @@ public final class ParamTable {
   }
 
   private static java.util.SortedMap<String, INDArray> sortedState(SameDiff sd, Entry e) {
-    Map<String, GradientUpdater> map = sd.getUpdaterMap();
-    GradientUpdater u = map == null ? null : map.get(e.name());
+    Map<String, ?> map = sd.getUpdaterMap();
+    GradientUpdater<?> u = map == null ? null : (GradientUpdater<?>) map.get(e.name());
     if (u == null) {
       throw new IllegalStateException(
           "no optimizer state for parameter " + e.name() + ": train one step before reading it");
     }
-    @SuppressWarnings("unchecked")
     Map<String, INDArray> state = u.getState();
     return new java.util.TreeMap<>(state == null ? Map.of() : state);
   }

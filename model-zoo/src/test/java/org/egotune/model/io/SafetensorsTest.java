@@ -47,13 +47,13 @@ class SafetensorsTest {
   void integerAndBoolTensorsRoundTripInTheirOwnDtypeBesideFloats() throws IOException {
     Map<String, INDArray> t = new LinkedHashMap<>();
     t.put("w", Nd4j.createFromArray(0.25f, -1.5f, 3f).reshape(3, 1));
-    t.put("bn.num_batches_tracked", Nd4j.scalar(DataType.LONG, 12345678901L));
+    t.put("bn.num_batches_tracked", Nd4j.scalar(DataType.INT64, 12345678901L));
     t.put("mask", Nd4j.createFromArray(new boolean[][] {{true, false, true}, {false, false, true}}));
     t.put("ids", Nd4j.createFromArray(new long[] {-7, 0, Long.MAX_VALUE}));
     t.put("i32", Nd4j.createFromArray(new int[] {Integer.MIN_VALUE, 5}));
     t.put("i16", Nd4j.createFromArray(new short[] {-300, 300}));
     t.put("i8", Nd4j.createFromArray(new byte[] {-128, 127}));
-    t.put("u8", Nd4j.createFromArray(new short[] {0, 255}).castTo(DataType.UBYTE));
+    t.put("u8", Nd4j.createFromArray(new short[] {0, 255}).castTo(DataType.UINT8));
     t.put("u16", Nd4j.createFromArray(new int[] {65535, 1}).castTo(DataType.UINT16));
     t.put("u32", Nd4j.createFromArray(new long[] {4294967295L, 2}).castTo(DataType.UINT32));
     t.put("empty", Nd4j.createFromArray(new long[0]).reshape(0, 3));
@@ -89,11 +89,11 @@ class SafetensorsTest {
         + "\"px\":{\"dtype\":\"U8\",\"shape\":[],\"data_offsets\":[27,28]}}", data.array());
     Map<String, INDArray> t = Safetensors.read(f).tensors();
     assertArrayEquals(new float[] {1.5f, -2f}, t.get("w").data().asFloat());
-    assertEquals(DataType.LONG, t.get("idx").dataType());
+    assertEquals(DataType.INT64, t.get("idx").dataType());
     assertArrayEquals(new long[] {2, 1}, t.get("idx").shape());
     assertArrayEquals(new long[] {3, -1}, t.get("idx").data().asLong());
     assertEquals(Nd4j.createFromArray(true, false, true), t.get("m"));
-    assertEquals(DataType.UBYTE, t.get("px").dataType());
+    assertEquals(DataType.UINT8, t.get("px").dataType());
     assertEquals(200, t.get("px").getInt(0));
     // The layout checks hold for integer tensors as for floats.
     expect("tensor idx: I64 [3, 1] needs 24 bytes but data_offsets span 16",

@@ -69,7 +69,7 @@ class Sa2vaStateDictTest {
     Path f = sa2vaFile("sa2va", source, all -> { });
 
     Safetensors.Contents c = Safetensors.read(f);
-    assertEquals(DataType.LONG, c.tensors().get("mllm.model.vision_model.embeddings.position_ids").dataType());
+    assertEquals(DataType.INT64, c.tensors().get("mllm.model.vision_model.embeddings.position_ids").dataType());
     assertEquals(DataType.BOOL, c.tensors().get("mllm.model.language_model.attn_mask").dataType());
     SegModel target = SegModel.build(ModelConfig.preset(ModelConfig.SAM2_SMALL, 1L));
     Map<String, INDArray> own = target.stateDict();

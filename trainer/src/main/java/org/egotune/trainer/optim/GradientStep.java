@@ -46,9 +46,9 @@ public final class GradientStep {
     this.entries = table.entries();
     this.decay = weightDecay > 0 ? new WeightDecay(weightDecay, true) : null;
     this.clipNorm = clipNorm;
-    Map<String, GradientUpdater> map = sd.getUpdaterMap();
+    Map<String, ? super Capture> map = sd.getUpdaterMap();
     for (ParamTable.Entry e : entries) {
-      GradientUpdater<?> real = map.get(e.name());
+      GradientUpdater<?> real = (GradientUpdater<?>) map.get(e.name());
       if (real == null) {
         throw new IllegalStateException("no updater for parameter " + e.name());
       }
@@ -113,14 +113,13 @@ public final class GradientStep {
   }
 
   /** Stands in for a parameter's updater inside {@code fit}: keeps the gradient, updates nothing. */
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static final class Capture implements GradientUpdater {
-    private final GradientUpdater real;
+  private static final class Capture implements GradientUpdater<IUpdater> {
+    private final GradientUpdater<?> real;
     private final INDArray sum;
     private final java.util.Set<String> touched;
     private final String name;
 
-    Capture(GradientUpdater real, INDArray sum, java.util.Set<String> touched, String name) {
+    Capture(GradientUpdater<?> real, INDArray sum, java.util.Set<String> touched, String name) {
       this.real = real;
       this.sum = sum;
       this.touched = touched;
@@ -140,12 +139,12 @@ public final class GradientStep {
     }
 
     @Override
-    public void setState(Map stateMap, boolean initialize) {
+    public void setState(Map<String, INDArray> stateMap, boolean initialize) {
       real.setState(stateMap, initialize);
     }
 
     @Override
-    public Map getState() {
+    public Map<String, INDArray> getState() {
       return real.getState();
     }
 
