@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.egotune.cluster.audit.JobAudit;
+import org.egotune.trainer.audit.JobAudit;
 import org.egotune.trainer.config.ConfigLoader;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.cluster.quickstart.Quickstart;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.egotune.cluster.eval.CheckpointEvaluation;
+import org.egotune.trainer.eval.CheckpointEvaluation;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.EgoMaskPredictions;
 import org.egotune.mixer.record.ClipRecord;

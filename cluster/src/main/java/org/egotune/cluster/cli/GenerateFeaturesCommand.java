@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.egotune.cluster.features.FeatureGeneration;
+import org.egotune.trainer.features.FeatureGeneration;
 import org.egotune.model.ModelConfig;
 import org.egotune.trainer.features.FeatureIndex;
 import picocli.CommandLine.Command;

@@ -22,7 +22,7 @@ import org.egotune.trainer.config.CheckpointConfig;
 import org.egotune.trainer.config.DataConfig;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.trainer.config.TrainConfig;
-import org.egotune.cluster.eval.CheckpointEvaluation;
+import org.egotune.trainer.eval.CheckpointEvaluation;
 import org.egotune.cluster.train.DistributedTrainer;
 import org.egotune.trainer.run.TrainingRun;
 import org.egotune.mixer.reader.EgoMaskBenchReader;

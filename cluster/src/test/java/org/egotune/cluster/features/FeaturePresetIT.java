@@ -14,8 +14,8 @@ import org.egotune.trainer.config.CheckpointConfig;
 import org.egotune.trainer.config.DataConfig;
 import org.egotune.trainer.config.JobConfig;
 import org.egotune.trainer.config.SparkConfig;
-import org.egotune.cluster.eval.CheckpointEvaluation;
-import org.egotune.cluster.export.Exporter;
+import org.egotune.trainer.eval.CheckpointEvaluation;
+import org.egotune.trainer.export.Exporter;
 import org.egotune.cluster.prepare.PrepareJob;
 import org.egotune.cluster.spark.SparkRuntime;
 import org.egotune.cluster.train.DistributedTrainer;
@@ -28,6 +28,7 @@ import org.egotune.mixer.synth.SyntheticDatasets;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.io.Safetensors;
 import org.egotune.trainer.config.TrainConfig;
+import org.egotune.trainer.features.FeatureGeneration;
 import org.egotune.trainer.features.FeatureStore;
 import org.egotune.trainer.metrics.MetricTable;
 import org.junit.jupiter.api.Tag;
@@ -91,6 +92,24 @@ class FeaturePresetIT {
       assertTrue(tensors.containsKey("grounding_encoder.sam2_model.sam_mask_decoder.conv_s1.weight"));
       assertTrue(tensors.containsKey("grounding_encoder.sam2_model.sam_prompt_encoder.pe_layer.positional_encoding_gaussian_matrix"));
       assertTrue(tensors.containsKey("text_hidden_fcs.2.weight"));
+
+      // A damaged feature shard met by a training task is bad input: a typed error naming the
+      // shard, returned by the task (not a failed, retried task).
+      try (var files = Files.list(tmp.resolve("shards/features/egomask-train"))) {
+        for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".safetensors")).toList()) {
+          byte[] b = Files.readAllBytes(f);
+          b[b.length / 2] ^= 0x20;
+          Files.write(f, b);
+          Files.deleteIfExists(f.resolveSibling("." + f.getFileName() + ".crc"));
+        }
+      }
+      JobConfig damaged = job.toBuilder().set(JobConfig.CHECKPOINT, job.checkpoint().toBuilder()
+          .set(CheckpointConfig.DIR, tmp.resolve("ckpt-damaged").toString()).build()).build();
+      java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.io.UncheckedIOException.class, () -> new DistributedTrainer(damaged, conf).run(spark, false));
+      assertTrue(e.getCause() instanceof org.egotune.mixer.reader.DatasetFormatException, e.toString());
+      assertTrue(e.getCause().getMessage().contains("features/egomask-train/part-")
+          && e.getCause().getMessage().contains("checksum"), e.getCause().getMessage());
     } finally {
       spark.stop();
     }

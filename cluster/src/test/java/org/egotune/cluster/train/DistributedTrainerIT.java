@@ -135,6 +135,31 @@ class DistributedTrainerIT {
     }
   }
 
+  /**
+   * An elastic resume through Spark (4 workers in 2 tasks, then 2 workers with another k, then 3
+   * workers in one task) ends with the parameters of the same sequence run without Spark, whose
+   * data order ElasticResumeTest (trainer) checks position by position: Spark's tasks read the same
+   * global positions.
+   */
+  @Test
+  void anElasticResumeOnSparkFollowsTheSameOrderAsWithoutSpark() {
+    var conf = spark.sparkContext().hadoopConfiguration();
+    int[][] legs = {{2, 4, 2, 2}, {5, 2, 1, 3}, {7, 3, 3, 1}}; // steps, workers, per task, k
+    float[][] out = new float[2][];
+    for (int path = 0; path < 2; path++) {
+      String ckpt = tmp.resolve("elastic-" + path).toString();
+      for (int i = 0; i < legs.length; i++) {
+        int[] l = legs[i];
+        JobConfig j = job(ckpt, l[0]);
+        JobConfig leg = j.toBuilder().set(JobConfig.SPARK, j.spark().toBuilder()
+            .set(SparkConfig.MASTER, path == 0 ? "local[2]" : "none").set(SparkConfig.WORKERS, l[1])
+            .set(SparkConfig.WORKERS_PER_TASK, l[2]).set(SparkConfig.AVERAGING_EVERY, l[3]).build()).build();
+        out[path] = new DistributedTrainer(leg, conf).run(path == 0 ? spark : null, i > 0).params();
+      }
+    }
+    assertArrayEquals(out[1], out[0]);
+  }
+
   @Test
   void refusesToTrainOverAnExistingRunWithoutResume() {
     train("d", 3, false);

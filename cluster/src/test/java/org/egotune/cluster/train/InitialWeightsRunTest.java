@@ -75,9 +75,9 @@ class InitialWeightsRunTest {
         meta.path("initialWeights").path("sha256").asText());
     // The export holds the file's positional-encoding buffer too (a graph constant, not a parameter).
     Path export = tmp.resolve("export");
-    org.egotune.cluster.export.Exporter.export(conf, outcome.lastCheckpoint(),
+    org.egotune.trainer.export.Exporter.export(conf, outcome.lastCheckpoint(),
         new org.apache.hadoop.fs.Path(export.toUri()), Map.of(), false,
-        java.util.EnumSet.of(org.egotune.cluster.export.Exporter.Format.SAFETENSORS));
+        java.util.EnumSet.of(org.egotune.trainer.export.Exporter.Format.SAFETENSORS));
     String pe = org.egotune.model.sam2.Sam2Decoder.positionalEncodingKey();
     assertEquals(org.egotune.model.io.Safetensors.read(file).tensors().get(pe),
         org.egotune.model.io.Safetensors.read(export.resolve("model.safetensors")).tensors().get(pe));

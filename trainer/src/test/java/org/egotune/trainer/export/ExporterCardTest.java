@@ -1,4 +1,4 @@
-package org.egotune.cluster.export;
+package org.egotune.trainer.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

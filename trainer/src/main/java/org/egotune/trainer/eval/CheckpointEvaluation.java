@@ -1,4 +1,4 @@
-package org.egotune.cluster.eval;
+package org.egotune.trainer.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

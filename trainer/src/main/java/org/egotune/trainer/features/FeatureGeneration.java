@@ -1,4 +1,4 @@
-package org.egotune.cluster.features;
+package org.egotune.trainer.features;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.egotune.cluster.audit;
+package org.egotune.trainer.audit;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.egotune.cluster.export;
+package org.egotune.trainer.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

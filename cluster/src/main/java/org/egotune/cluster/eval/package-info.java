@@ -1,2 +1,0 @@
-/** Evaluating checkpoints; the central type is {@link org.egotune.cluster.eval.CheckpointEvaluation}. */
-package org.egotune.cluster.eval;
