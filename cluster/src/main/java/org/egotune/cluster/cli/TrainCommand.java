@@ -1,6 +1,7 @@
 package org.egotune.cluster.cli;
 
 import org.egotune.trainer.run.TrainingRun;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -27,6 +28,22 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--print-config", description = "Print the resolved config and exit.")
   boolean printConfig;
 
+  /**
+   * The line a finished run prints: what this invocation trained (after --resume, only the steps it
+   * took), then where the whole run stands.
+   */
+  static String summary(TrainingRun.Outcome o) {
+    List<Double> l = o.roundLosses();
+    String resumed = o.firstStep() == 0 ? ""
+        : String.format(java.util.Locale.ROOT, " (resumed at step %d; the run is at step %d, %d samples)",
+            o.firstStep(), o.steps(), o.samplesSeen());
+    return String.format(java.util.Locale.ROOT,
+        "trained %d steps (%d samples) in %.1f s%s; loss %.4f -> %.4f; mix over the run %s; checkpoint %s",
+        o.stepsThisInvocation(), o.samplesThisInvocation(), o.seconds(), resumed,
+        l.isEmpty() ? Double.NaN : l.get(0), l.isEmpty() ? Double.NaN : l.get(l.size() - 1),
+        o.realisedCounts(), o.lastCheckpoint());
+  }
+
   @Override
   public Integer call() {
     JobConfig cfg = job.load(Map.of());
@@ -44,11 +61,7 @@ final class TrainCommand implements Callable<Integer> {
           ProgressBar.choose(System.console() != null, System.getenv(), System.err);
       TrainingRun.Outcome o = new DistributedTrainer(cfg, conf)
           .run(spark, resume, progress);
-      System.out.printf("trained %d steps (%d samples, %s) in %.1f s; loss %.4f -> %.4f; checkpoint %s%n",
-          o.steps(), o.samplesSeen(), o.realisedCounts(), o.seconds(),
-          o.roundLosses().isEmpty() ? Double.NaN : o.roundLosses().get(0),
-          o.roundLosses().isEmpty() ? Double.NaN : o.roundLosses().get(o.roundLosses().size() - 1),
-          o.lastCheckpoint());
+      System.out.println(summary(o));
       return 0;
     } finally {
       if (spark != null) {

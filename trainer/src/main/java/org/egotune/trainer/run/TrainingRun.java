@@ -39,7 +39,12 @@ import org.slf4j.LoggerFactory;
 public final class TrainingRun {
   static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
-  /** What a finished run reports; {@code steps} counts the whole run, {@code stepsThisInvocation} this process. */
+  /**
+   * What a finished run reports. {@code steps}, {@code samplesSeen} and {@code realisedCounts} count
+   * the whole run, resumed invocations included; {@code firstStep} and {@code firstSample} are where
+   * this invocation started (0 for a fresh run), and {@code roundLosses}, {@code seconds} and
+   * {@code roundTimes} cover this invocation only.
+   */
   public record Outcome(
       float[] params,
       int steps,
@@ -48,7 +53,20 @@ public final class TrainingRun {
       long samplesSeen,
       Path lastCheckpoint,
       double seconds,
-      List<RoundTimes> roundTimes) {}
+      List<RoundTimes> roundTimes,
+      int firstStep,
+      long firstSample) {
+
+    /** Optimizer steps this invocation took. */
+    public int stepsThisInvocation() {
+      return steps - firstStep;
+    }
+
+    /** Samples this invocation trained on. */
+    public long samplesThisInvocation() {
+      return samplesSeen - firstSample;
+    }
+  }
 
   private final JobConfig cfg;
   private final Configuration conf;
@@ -155,6 +173,7 @@ public final class TrainingRun {
     List<RoundTimes> roundTimes = new ArrayList<>();
     Path last = null;
     final int firstStep = step;
+    final long firstSample = samples;
     int totalRounds = round + (totalSteps - step + k - 1) / k;
     long t0 = System.nanoTime();
     double validationSeconds = 0;
@@ -237,7 +256,7 @@ public final class TrainingRun {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Outcome(params, step, roundLosses, countsMixer.countsUpTo(samples), samples,
-        last == null ? store.latestDir().orElse(null) : last, seconds, roundTimes);
+        last == null ? store.latestDir().orElse(null) : last, seconds, roundTimes, firstStep, firstSample);
   }
 
   /**
