@@ -1,5 +1,11 @@
 package org.egotune.cluster.cli;
 
+import java.util.List;
+import org.egotune.mixer.reader.EgoMaskBenchReader;
+import org.egotune.mixer.record.ClipRecord;
+import org.egotune.trainer.features.FeatureStore;
+import org.egotune.trainer.metrics.MetricTable;
+
 import org.egotune.trainer.run.Version;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,6 +41,18 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing export directory.")
   boolean overwrite;
 
+  @Option(names = "--benchmark", paramLabel = "DIR",
+      description = "Also score the checkpoint on this EgoMask-layout benchmark and put the table in card.json.")
+  java.nio.file.Path benchmark;
+
+  @Option(names = "--split", defaultValue = "full",
+      description = "With --benchmark: short, medium, long or full (default ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(names = "--features", paramLabel = "DIR",
+      description = "With --benchmark, for a SAM2-preset checkpoint: the benchmark's feature shards; default BENCHMARK/features.")
+  java.nio.file.Path features;
+
   @Option(names = "--format", split = ",", paramLabel = "F[,F...]",
       description = "What to write: dl4j (model.fb), safetensors (model.safetensors), card (card.json); default all.")
   java.util.List<String> format;
@@ -60,7 +78,17 @@ final class ExportCommand implements Callable<Integer> {
         }
       }
     }
-    Path dir = Exporter.export(conf, ckpt, new Path(out), Map.of(), overwrite, formats);
+    Map<String, MetricTable.Summary> metrics = Map.of();
+    if (benchmark != null) {
+      List<ClipRecord> records = EgoMaskBenchReader.read(benchmark, split);
+      String featureRoot = features != null ? features.toString()
+          : FeatureStore.rootOf(benchmark.toString()).toString();
+      metrics = CheckpointEvaluation.evaluate(conf, ckpt.toString(), records, null, featureRoot);
+      System.out.print(MetricTable.toMarkdown(metrics));
+    } else if (split != null && !split.equals("full") || features != null) {
+      throw new IllegalArgumentException("export: --split and --features need --benchmark DIR");
+    }
+    Path dir = Exporter.export(conf, ckpt, new Path(out), metrics, overwrite, formats);
     System.out.println("exported " + ckpt + " -> " + dir);
     return 0;
   }

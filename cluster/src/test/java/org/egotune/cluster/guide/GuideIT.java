@@ -79,6 +79,12 @@ class GuideIT {
     String all = Files.readString(work.resolve("all.log"));
     assertTrue(all.contains("resuming from"), "the --resume step resumes");
     assertFalse(Files.exists(work.resolve("run1/weights/model.fb")), "--format safetensors writes only that");
+    com.fasterxml.jackson.databind.JsonNode card = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(work.resolve("run1/export/card.json").toFile());
+    assertTrue(card.path("metrics").path("full").path("J&F").isNumber(), "export --benchmark scores into the card: " + card);
+    if (Files.isDirectory(Path.of("..", ".git"))) {
+      assertTrue(card.path("gitCommit").asText().matches("[0-9a-f]{40}"), "the commit: " + card.path("gitCommit"));
+    }
     File[] preds = work.resolve("preds").toFile().listFiles();
     assertFalse(preds == null || preds.length == 0, "predictions are written");
   }

@@ -112,6 +112,11 @@ class DistributedTrainerIT {
       assertTrue(v.get("IoU_gold_with_pred").asDouble() >= 0, line);
     }
     assertTrue(java.nio.file.Files.size(tmp.resolve("r1").resolve(RunLog.VALIDATION_PLOT)) > 1000);
+    // The last validation travels in the checkpoint's meta (the export card shows it).
+    JsonNode meta = new org.egotune.trainer.checkpoint.CheckpointStore(conf,
+        new org.apache.hadoop.fs.Path(tmp.resolve("r1").toString()), 1).loadLatest().orElseThrow().meta();
+    assertEquals(6, meta.path("lastValidation").path("step").asInt(), meta.toString());
+    assertEquals(10, meta.path("lastValidation").path("metrics").size(), meta.toString());
   }
 
   /** The same job in one JVM without Spark ({@code spark.master: none}) and as Spark tasks. */

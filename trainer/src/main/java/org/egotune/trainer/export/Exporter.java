@@ -102,6 +102,10 @@ public final class Exporter {
         s.put("targetShare", job.path("config").path("data").path("mix").path(e.getKey()).asDouble());
         s.put("realisedShare", totalSamples == 0 ? 0 : e.getValue().asDouble() / totalSamples);
       });
+      // The run's last validation (train.evalEvery), as the checkpoint recorded it.
+      if (job.path("lastValidation").isObject()) {
+        card.set("validation", job.get("lastValidation"));
+      }
       ObjectNode m = card.putObject("metrics");
       metrics.forEach((split, sum) -> m.set(split, JSON.valueToTree(sum.toJson())));
 

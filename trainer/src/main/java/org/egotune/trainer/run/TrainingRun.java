@@ -75,6 +75,11 @@ public final class TrainingRun {
    * --resume), for every checkpoint's meta; null when the run started from the seeded initialisation.
    */
   private ObjectNode initialWeights;
+  /**
+   * The last validation's step, split and metrics, for every later checkpoint's meta (and so the
+   * export card); null until the run has validated.
+   */
+  private ObjectNode lastValidation;
 
   public TrainingRun(JobConfig cfg, Configuration conf) {
     this.cfg = cfg;
@@ -128,6 +133,9 @@ public final class TrainingRun {
         fromCheckpoint = true;
         if (c.meta().path("initialWeights").isObject()) {
           initialWeights = (ObjectNode) c.meta().get("initialWeights").deepCopy();
+        }
+        if (c.meta().path("lastValidation").isObject()) {
+          lastValidation = (ObjectNode) c.meta().get("lastValidation").deepCopy();
         }
         LOG.info("resuming from {} at step {} (sample position {}, round {})",
             store.latestDir().orElseThrow(), step, samples, round);
@@ -219,6 +227,7 @@ public final class TrainingRun {
           val = validation.score(params);
           validationNanos = System.nanoTime() - v0;
           validationSeconds += validationNanos / 1e9;
+          lastValidation = validationNode(step, val);
         }
         long ckpt = 0;
         boolean checkpointed = checkpointDue(prevStep, step, cfg.checkpoint().everySteps(), totalSteps);
@@ -367,7 +376,20 @@ public final class TrainingRun {
       m.set("initialWeights", initialWeights);
     }
     m.put("lastRoundLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
+    if (lastValidation != null) {
+      m.set("lastValidation", lastValidation);
+    }
     return m;
+  }
+
+  private ObjectNode validationNode(int step, Map<String, Double> metrics) {
+    ObjectNode v = new ObjectMapper().createObjectNode();
+    v.put("step", step);
+    v.put("benchmark", cfg.data().benchmark());
+    v.put("split", cfg.data().split());
+    ObjectNode m = v.putObject("metrics");
+    metrics.forEach(m::put);
+    return v;
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.egotune.trainer.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,10 @@ class ExporterCardTest {
   @TempDir java.nio.file.Path tmp;
 
   private String baseWeights(String name, JsonNode initialWeights) throws Exception {
+    return card(name, initialWeights, null).path("baseWeights").asText();
+  }
+
+  private JsonNode card(String name, JsonNode initialWeights, JsonNode lastValidation) throws Exception {
     ModelConfig mc = ModelConfig.builder().set(ModelConfig.IMAGE_SIZE, 16).set(ModelConfig.VOCAB, 64)
         .set(ModelConfig.CHANNELS, 8).set(ModelConfig.INIT_SEED, 5L)
         .set(ModelConfig.WEIGHTS, initialWeights == null ? "" : "w.safetensors").build();
@@ -33,6 +38,9 @@ class ExporterCardTest {
     if (initialWeights != null) {
       meta.set("initialWeights", initialWeights);
     }
+    if (lastValidation != null) {
+      meta.set("lastValidation", lastValidation);
+    }
     SegModel m = SegModel.build(mc);
     float[] params = m.params().flatten(m.sameDiff());
     Configuration conf = new Configuration();
@@ -40,8 +48,15 @@ class ExporterCardTest {
     Path ckpt = store.save(new CheckpointData(1, 1, 4, params, new float[0], meta), Map.of());
     Path out = new Path(tmp.resolve(name + "-export").toUri());
     Exporter.export(conf, ckpt, out, Map.of(), false, EnumSet.of(Exporter.Format.CARD));
-    return new ObjectMapper().readTree(tmp.resolve(name + "-export").resolve("card.json").toFile())
-        .path("baseWeights").asText();
+    return new ObjectMapper().readTree(tmp.resolve(name + "-export").resolve("card.json").toFile());
+  }
+
+  @Test
+  void cardCarriesTheRunsLastValidation() throws Exception {
+    ObjectNode v = new ObjectMapper().createObjectNode().put("step", 30).put("benchmark", "b").put("split", "full");
+    v.putObject("metrics").put("J&F", 53.31);
+    assertEquals(v, card("validated", null, v).get("validation"));
+    assertTrue(card("not-validated", null, null).path("validation").isMissingNode());
   }
 
   @Test
