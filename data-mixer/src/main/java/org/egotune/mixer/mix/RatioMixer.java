@@ -209,14 +209,31 @@ public final class RatioMixer {
   }
 
   /**
-   * The global positions worker {@code worker} of {@code workers} reads at global step {@code step}:
-   * step t covers {@code [t*W*B, (t+1)*W*B)} and worker w the contiguous slice starting at
-   * {@code t*W*B + w*B}. The order itself never depends on W, so a job resumed on another number of
-   * workers (same W*B) continues the same sequence.
+   * The global positions worker {@code worker} of {@code workers} reads at step {@code step} of a
+   * run that started at position 0: step t covers {@code [t*W*B, (t+1)*W*B)} and worker w the
+   * contiguous slice starting at {@code t*W*B + w*B}. The order itself never depends on W; a run
+   * resumed on another W continues from the position it stopped at ({@link #workerStart}).
    *
    * @return the {@code perWorkerBatch} positions, ascending
    */
   public static long[] workerPositions(long step, int worker, int workers, int perWorkerBatch) {
+    long start = workerStart(0, step, worker, workers, perWorkerBatch);
+    long[] out = new long[perWorkerBatch];
+    for (int i = 0; i < perWorkerBatch; i++) {
+      out[i] = start + i;
+    }
+    return out;
+  }
+
+  /**
+   * The first global position worker {@code worker} of {@code workers} reads at step {@code step}
+   * counted from position {@code from}: {@code from + (step*W + worker)*B}. Every position from
+   * {@code from} on is read by exactly one (step, worker), whatever W is.
+   */
+  public static long workerStart(long from, long step, int worker, int workers, int perWorkerBatch) {
+    if (from < 0) {
+      throw new IllegalArgumentException("from must be >= 0, found " + from);
+    }
     if (step < 0) {
       throw new IllegalArgumentException("step must be >= 0, found " + step);
     }
@@ -230,15 +247,10 @@ public final class RatioMixer {
     if (perWorkerBatch < 1) {
       throw new IllegalArgumentException("perWorkerBatch must be >= 1, found " + perWorkerBatch);
     }
-    long global = Math.multiplyExact((long) workers, (long) perWorkerBatch);
-    long start =
-        Math.addExact(Math.multiplyExact(step, global), (long) worker * perWorkerBatch);
+    long start = Math.addExact(from, Math.multiplyExact(
+        Math.addExact(Math.multiplyExact(step, (long) workers), worker), (long) perWorkerBatch));
     Math.addExact(start, perWorkerBatch); // the last position must not overflow either
-    long[] out = new long[perWorkerBatch];
-    for (int i = 0; i < perWorkerBatch; i++) {
-      out[i] = start + i;
-    }
-    return out;
+    return start;
   }
 
   /** The entries of {@link #workerPositions}: this worker's share of global step {@code step}. */

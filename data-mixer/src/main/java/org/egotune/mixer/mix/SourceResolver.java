@@ -2,6 +2,7 @@ package org.egotune.mixer.mix;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -39,9 +40,13 @@ public final class SourceResolver {
 
   private static List<ResolvedSource> resolve(
       Configuration conf, String shards, Map<String, Double> mix, boolean allowUnprepared) {
+    // Group members' sizes are read once, for the split, and reused below.
+    Map<String, Long> sizes = new HashMap<>();
     Map<String, Double> expanded = MixGroups.expand(mix, name -> {
       try {
-        return DatasetManifest.read(conf, new Path(shards, name)).totalSamples();
+        long n = DatasetManifest.read(conf, new Path(shards, name)).totalSamples();
+        sizes.put(name, n);
+        return n;
       } catch (IOException ex) {
         throw new IllegalArgumentException("data.mix: group member " + name + " is split by size, so"
             + " it must be prepared (run `egotune prepare` first): " + ex.getMessage(), ex);
@@ -50,23 +55,27 @@ public final class SourceResolver {
     List<ResolvedSource> out = new ArrayList<>(expanded.size());
     for (Map.Entry<String, Double> e : expanded.entrySet()) {
       Path dir = new Path(shards, e.getKey());
-      if (allowUnprepared && !hasManifest(conf, dir)) {
+      Long known = sizes.get(e.getKey());
+      if (known == null && allowUnprepared && !hasManifest(conf, dir)) {
         out.add(new ResolvedSource(e.getKey(), dir.toString(), 1, e.getValue(), false));
         continue;
       }
-      long size;
-      try {
-        size = DatasetManifest.read(conf, dir).totalSamples();
-      } catch (IOException ex) {
-        throw new IllegalArgumentException("data.mix." + e.getKey() + ": cannot read the prepared dataset "
-            + dir + " (run `egotune prepare` first): " + ex.getMessage(), ex);
-      }
+      long size = known != null ? known : size(conf, dir, e.getKey());
       if (size == 0 && e.getValue() > 0) {
         throw new IllegalArgumentException("data.mix." + e.getKey() + ": dataset " + dir + " is empty");
       }
       out.add(new ResolvedSource(e.getKey(), dir.toString(), Math.max(1, size), e.getValue(), true));
     }
     return out;
+  }
+
+  private static long size(Configuration conf, Path dir, String name) {
+    try {
+      return DatasetManifest.read(conf, dir).totalSamples();
+    } catch (IOException ex) {
+      throw new IllegalArgumentException("data.mix." + name + ": cannot read the prepared dataset "
+          + dir + " (run `egotune prepare` first): " + ex.getMessage(), ex);
+    }
   }
 
   private static boolean hasManifest(Configuration conf, Path dir) {

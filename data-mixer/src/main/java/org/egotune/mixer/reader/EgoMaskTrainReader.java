@@ -54,9 +54,9 @@ public final class EgoMaskTrainReader implements DatasetReader {
     Path root = request.root();
     BadSamples bad = request.bad();
     String source = request.source();
-    Path metaFile = root.resolve("meta_expressions").resolve(request.split()).resolve("meta_expressions.json");
-    Path maskFile = root.resolve(request.split()).resolve("mask_dict.json");
-    Path framesRoot = root.resolve(request.split()).resolve("JPEGImages");
+    Path metaFile = request.metaExpressionsFile();
+    Path maskFile = request.splitDir().resolve("mask_dict.json");
+    Path framesRoot = request.splitDir().resolve("JPEGImages");
     List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, true, bad);
     Map<String, Map<String, JsonNode>> maskDict = parseMaskDict(maskFile, bad);
 

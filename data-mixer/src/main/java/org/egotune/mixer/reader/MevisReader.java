@@ -44,7 +44,7 @@ public final class MevisReader implements DatasetReader {
     Path root = request.root();
     BadSamples bad = request.bad();
     String source = request.source();
-    Path splitDir = root.resolve(request.split());
+    Path splitDir = request.splitDir();
     Path metaFile = splitDir.resolve("meta_expressions.json");
     Path maskFile = splitDir.resolve("mask_dict.json");
     Path framesRoot = splitDir.resolve("JPEGImages");

@@ -25,4 +25,17 @@ public record ReadRequest(Path root, String split, String source, BadSamples bad
       throw new IllegalArgumentException("source must be non-blank, found '" + source + "'");
     }
   }
+
+  /** {@code <root>/<split>}: the split's own folder (frames, annotations, MeViS's JSON). */
+  public Path splitDir() {
+    return root.resolve(split);
+  }
+
+  /**
+   * {@code <root>/meta_expressions/<split>/meta_expressions.json}: where the Ref-YouTube-VOS-style
+   * layouts (EgoMask-Train, Ref-YouTube-VOS, Ref-DAVIS) keep a split's expressions.
+   */
+  public Path metaExpressionsFile() {
+    return root.resolve("meta_expressions").resolve(split).resolve("meta_expressions.json");
+  }
 }

@@ -42,12 +42,11 @@ public final class RefYoutubeVosReader implements DatasetReader {
    */
   @Override
   public ReadResult read(ReadRequest request) throws DatasetFormatException {
-    Path root = request.root();
     BadSamples bad = request.bad();
     String sourceName = request.source();
-    Path metaFile = root.resolve("meta_expressions").resolve(request.split()).resolve("meta_expressions.json");
-    Path framesRoot = root.resolve(request.split()).resolve("JPEGImages");
-    Path annRoot = root.resolve(request.split()).resolve("Annotations");
+    Path metaFile = request.metaExpressionsFile();
+    Path framesRoot = request.splitDir().resolve("JPEGImages");
+    Path annRoot = request.splitDir().resolve("Annotations");
     List<ReaderSupport.MetaVideo> meta = ReaderSupport.readMeta(metaFile, true, bad);
     if (!Files.isDirectory(annRoot)) {
       throw new DatasetFormatException(annRoot + ": annotation folder not found (split "

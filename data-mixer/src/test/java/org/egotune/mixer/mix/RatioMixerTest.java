@@ -217,6 +217,9 @@ class RatioMixerTest {
     }
     assertArrayEquals(new long[] {30, 31, 32}, RatioMixer.workerPositions(2, 2, 4, 3));
     assertThrows(IllegalArgumentException.class, () -> RatioMixer.workerPositions(0, 4, 4, 3));
+    // From a resumed run's position the same slices follow on.
+    assertEquals(100 + 30, RatioMixer.workerStart(100, 2, 2, 4, 3));
+    assertThrows(IllegalArgumentException.class, () -> RatioMixer.workerStart(-1, 0, 0, 1, 1));
   }
 
   @Test

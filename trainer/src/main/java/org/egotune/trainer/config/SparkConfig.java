@@ -53,11 +53,6 @@ public record SparkConfig(String master, int workers, int averagingEvery, boolea
     return SCHEMA.builder(this);
   }
 
-  /** Spark tasks per round: {@code workers / workersPerTask}. */
-  public int tasks() {
-    return workers / workersPerTask;
-  }
-
   static SparkConfig defaults() {
     return builder().build();
   }

@@ -1,5 +1,7 @@
 package org.egotune.trainer.run;
 
+import org.egotune.mixer.mix.RatioMixer;
+
 /**
  * What every worker starts a round from: the averaged parameters and optimizer state, the optimizer
  * iteration, the first step of the round, how many steps each worker takes in it, and the global
@@ -18,11 +20,11 @@ public record RoundInput(float[] params, float[] optimizer, int iteration, int f
 
   /**
    * The first global position worker {@code worker} of {@code workers} reads at local step
-   * {@code s} of this round: step s covers {@code W*B} positions from {@code firstPosition + s*W*B},
-   * worker w the contiguous slice of {@code B} from {@code + w*B}.
+   * {@code s} of this round ({@link RatioMixer#workerStart} from {@code firstPosition}): step s
+   * covers {@code W*B} positions from {@code firstPosition + s*W*B}, worker w the contiguous slice
+   * of {@code B} from {@code + w*B}.
    */
   public long position(int s, int worker, int workers, int batchSize) {
-    return Math.addExact(firstPosition,
-        Math.multiplyExact((long) s * workers + worker, (long) batchSize));
+    return RatioMixer.workerStart(firstPosition, s, worker, workers, batchSize);
   }
 }

@@ -87,7 +87,7 @@ public final class TrainingRun {
   }
 
   /** The job's sources with their prepared sizes. */
-  public static List<ResolvedSource> sources(JobConfig cfg, Configuration conf) {
+  private static List<ResolvedSource> sources(JobConfig cfg, Configuration conf) {
     return SourceResolver.resolve(conf, cfg.data().shards(), cfg.data().mix());
   }
 
