@@ -3,14 +3,8 @@ package org.egotune.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The application jar on a real Spark standalone cluster: a Master and a Worker started from the
- * Maven jars on 127.0.0.1 (a SPARK_HOME made of symlinks, no Spark distribution), the app jar
- * submitted through Spark's own {@code SparkSubmit}.
+ * The application jar on a real Spark standalone cluster, started exactly as docs/cluster.md's
+ * walk-through does: {@code bin/egotune spark-home DIR} writes a Spark home from the Maven jars (no
+ * Spark distribution), its {@code bin/start-master} and {@code bin/start-worker} start a Master and
+ * a Worker on 127.0.0.1, and its {@code bin/submit} submits the application jar it holds.
  *
  * <ol>
  *   <li>A short quickstart. The Worker announces two fake GPUs (a discovery script that prints
@@ -48,8 +43,7 @@ class StandaloneClusterIT {
   static final long SUBMIT_TIMEOUT_S = 240;
 
   @TempDir static Path tmp;
-  static final List<Process> PROCESSES = new ArrayList<>();
-  static Path home;
+  static LocalSparkHome spark;
   static Path appJar;
   static Path work;
   static Process worker;
@@ -57,27 +51,27 @@ class StandaloneClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    appJar = appJar();
-    home = sparkHome();
+    spark = LocalSparkHome.write(tmp.resolve("spark-home"), false);
+    appJar = spark.appJar();
     Path gpus = tmp.resolve("fake-gpus.sh");
     Files.writeString(gpus, "#!/bin/sh\necho '{\"name\":\"gpu\",\"addresses\":[\"0\",\"1\"]}'\n");
     gpus.toFile().setExecutable(true);
     Path workerProps = tmp.resolve("worker.properties");
     Files.writeString(workerProps, "spark.worker.resource.gpu.amount=2\n"
         + "spark.worker.resource.gpu.discoveryScript=" + gpus + "\n");
-    int masterPort = freePort();
+    int masterPort = LocalSparkHome.freePort();
     master = "spark://127.0.0.1:" + masterPort;
     work = Files.createDirectories(tmp.resolve("work"));
     try {
       Path masterLog = tmp.resolve("master.log");
-      start(masterLog, List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-          "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(freePort())));
-      awaitLog(masterLog, "I have been elected leader", 90);
+      spark.start(masterLog, List.of(spark.bin("start-master"), "--host", "127.0.0.1",
+          "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(LocalSparkHome.freePort())), Map.of());
+      LocalSparkHome.awaitLog(masterLog, "I have been elected leader", 90);
       Path workerLog = tmp.resolve("worker.log");
-      worker = start(workerLog, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-          "--cores", "2", "--memory", "4g", "--webui-port", String.valueOf(freePort()),
-          "--work-dir", work.toString(), "--properties-file", workerProps.toString(), master));
-      awaitLog(workerLog, "Successfully registered with master", 90);
+      worker = spark.start(workerLog, List.of(spark.bin("start-worker"), "--host", "127.0.0.1",
+          "--cores", "2", "--memory", "4g", "--webui-port", String.valueOf(LocalSparkHome.freePort()),
+          "--work-dir", work.toString(), "--properties-file", workerProps.toString(), master), Map.of());
+      LocalSparkHome.awaitLog(workerLog, "Successfully registered with master", 90);
     } catch (Exception | AssertionError e) {
       stopCluster();
       throw e;
@@ -86,17 +80,16 @@ class StandaloneClusterIT {
 
   @AfterAll
   static void stopCluster() {
-    for (int i = PROCESSES.size() - 1; i >= 0; i--) {
-      kill(PROCESSES.get(i));
+    if (spark != null) {
+      spark.close();
     }
-    PROCESSES.clear();
   }
 
-  /** spark-submit of the app jar (client mode) with {@code conf} and the CLI arguments {@code args}. */
+  /** bin/submit of the app jar (client mode) with {@code conf} and the CLI arguments {@code args}. */
   static Process submit(Path log, List<String> conf, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit",
+    List<String> cmd = new ArrayList<>(List.of(spark.bin("submit"),
         "--master", master, "--deploy-mode", "client",
-        "--class", "org.egotune.cluster.cli.EgoTuneCli",
+        "--class", "org.egotune.cluster.cli.EgoTuneCli", "--driver-memory", "1g",
         "--executor-memory", "2g", "--total-executor-cores", "2",
         "--conf", "spark.executor.cores=2", "--conf", "spark.ui.enabled=false"));
     for (String c : conf) {
@@ -105,16 +98,13 @@ class StandaloneClusterIT {
     }
     cmd.add(appJar.toString());
     cmd.addAll(args);
-    return start(log, cmd);
+    return spark.start(log, cmd, Map.of());
   }
 
   static void awaitExit(Process p, Path log) throws Exception {
-    if (!p.waitFor(SUBMIT_TIMEOUT_S, TimeUnit.SECONDS)) {
-      fail("spark-submit did not finish in " + SUBMIT_TIMEOUT_S + " s:\n" + tail(log));
-    }
-    assertEquals(0, p.exitValue(), "spark-submit failed:\n" + tail(log));
+    LocalSparkHome.awaitSuccess(p, log, SUBMIT_TIMEOUT_S);
     assertTrue(Files.readString(log).contains("master=" + master),
-        "the job must run on the standalone master:\n" + tail(log));
+        "the job must run on the standalone master:\n" + LocalSparkHome.tail(log));
   }
 
   @Test
@@ -125,7 +115,7 @@ class StandaloneClusterIT {
     Process p = submit(log, List.of("spark.executor.resource.gpu.amount=2", "spark.task.resource.gpu.amount=1"),
         List.of("quickstart", "--out", out.toString(), "--steps", "4"));
     awaitExit(p, log);
-    assertTrue(Files.readString(log).contains("checkpoint:"), tail(log));
+    assertTrue(Files.readString(log).contains("checkpoint:"), LocalSparkHome.tail(log));
     assertTrue(Files.isDirectory(out.resolve("export")), "quickstart must export");
 
     // The executor ran in its own JVM under the Worker, loaded ND4J from the app jar and was given
@@ -146,7 +136,7 @@ class StandaloneClusterIT {
 
     Path log = tmp.resolve("train-kill.log");
     Process p = submit(log, List.of(), train(shards, tmp.resolve("ckpt-kill")));
-    awaitLog(log, "round 1/3", (int) SUBMIT_TIMEOUT_S);
+    LocalSparkHome.awaitLog(log, "round 1/3", (int) SUBMIT_TIMEOUT_S);
     // Round 2's tasks are running once the executor logs another "Running task".
     int before = count(executorLogs(), "Running task");
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -161,7 +151,7 @@ class StandaloneClusterIT {
     awaitExit(p, log);
 
     String driver = Files.readString(log);
-    assertTrue(driver.contains("ExecutorLostFailure"), "a task of the round must have been lost:\n" + tail(log));
+    assertTrue(driver.contains("ExecutorLostFailure"), "a task of the round must have been lost:\n" + LocalSparkHome.tail(log));
     byte[] ref = Files.readAllBytes(tmp.resolve("ckpt-ref/step-00000009/params.f32"));
     byte[] killed = Files.readAllBytes(tmp.resolve("ckpt-kill/step-00000009/params.f32"));
     assertArrayEquals(ref, killed, "losing an executor mid-round must not change the result");
@@ -175,7 +165,7 @@ class StandaloneClusterIT {
   static String executorLogs() throws IOException {
     try (Stream<Path> s = Files.walk(work)) {
       return s.filter(p -> p.getFileName().toString().equals("stderr")).sorted()
-          .map(StandaloneClusterIT::read).reduce("", String::concat);
+          .map(LocalSparkHome::read).reduce("", String::concat);
     }
   }
 
@@ -185,124 +175,5 @@ class StandaloneClusterIT {
       n++;
     }
     return n;
-  }
-
-  /** A SPARK_HOME: jars/ (symlinks to Spark's and Hadoop's Maven jars) and conf/log4j2.xml. */
-  static Path sparkHome() throws IOException {
-    Path dir = tmp.resolve("spark-home");
-    Path jars = Files.createDirectories(dir.resolve("jars"));
-    Path conf = Files.createDirectories(dir.resolve("conf"));
-    List<String> cp = new ArrayList<>();
-    cp.addAll(List.of(Files.readString(Path.of("target", "provided-classpath.txt")).trim().split(File.pathSeparator)));
-    // Spark's own dependencies that the build resolved in compile scope (Jackson, commons-*, Parquet,
-    // SLF4J...). ND4J, JavaCPP, picocli and EgoTune stay out: they must come from the app jar.
-    for (String j : Files.readString(Path.of("target", "runtime-classpath.txt")).trim().split(File.pathSeparator)) {
-      if (!(j.contains("/org/nd4j/") || j.contains("/org/bytedeco/") || j.contains("egotune-")
-          || j.contains("/info/picocli/"))) {
-        cp.add(j);
-      }
-    }
-    for (String j : cp) {
-      Path src = Path.of(j);
-      Path link = jars.resolve(src.getFileName());
-      if (j.endsWith(".jar") && !Files.exists(link)) {
-        Files.createSymbolicLink(link, src.toAbsolutePath());
-      }
-    }
-    Files.writeString(conf.resolve("log4j2.xml"), """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <Configuration status="WARN">
-          <Appenders>
-            <Console name="console" target="SYSTEM_ERR">
-              <PatternLayout pattern="%d{HH:mm:ss} %-5level %c{1} - %msg%n"/>
-            </Console>
-          </Appenders>
-          <Loggers>
-            <Logger name="org.egotune" level="INFO"/>
-            <Logger name="org.apache.spark.deploy" level="INFO"/>
-            <Logger name="org.apache.spark.executor.Executor" level="INFO"/>
-            <Root level="WARN"><AppenderRef ref="console"/></Root>
-          </Loggers>
-        </Configuration>
-        """);
-    return dir;
-  }
-
-  /** Starts {@code java <Spark's flags> -cp conf:jars/* <args>} with output to {@code log}. */
-  static Process start(Path log, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add("-Xmx1g");
-    cmd.add("-cp");
-    cmd.add(home.resolve("conf") + File.pathSeparator + home.resolve("jars") + File.separator + "*");
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("SPARK_HOME", home.toString());
-    env.put("SPARK_SCALA_VERSION", "2.12");
-    env.put("SPARK_LOCAL_IP", "127.0.0.1");
-    env.put("OMP_NUM_THREADS", "1");
-    env.remove("SPARK_CONF_DIR");
-    Process p = pb.start();
-    PROCESSES.add(p);
-    return p;
-  }
-
-  static void awaitLog(Path log, String text, int seconds) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < end) {
-      if (Files.exists(log) && Files.readString(log).contains(text)) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    fail("'" + text + "' did not appear in " + log + " within " + seconds + " s:\n" + tail(log));
-  }
-
-  /** Kills a process and everything it started (the Worker's executors). */
-  static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    try {
-      p.waitFor(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static Path appJar() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of("target"))) {
-      return s.filter(p -> p.getFileName().toString().matches("egotune-cluster-.*-app\\.jar"))
-          .findFirst().orElseThrow(() -> new IllegalStateException(
-              "target/egotune-cluster-<version>-app.jar missing: run `mvn verify` (package builds it)"));
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  static String read(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static String tail(Path log) {
-    if (!Files.exists(log)) {
-      return "(no " + log + ")";
-    }
-    String s = read(log);
-    return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
   }
 }

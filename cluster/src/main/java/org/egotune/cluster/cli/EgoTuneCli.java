@@ -31,13 +31,30 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       GenerateFeaturesCommand.class,
       SweepCommand.class,
-      BenchPlaceholder.class
+      BenchPlaceholder.class,
+      SparkHomePlaceholder.class
     })
 public final class EgoTuneCli implements Runnable {
 
   public static void main(String[] args) {
     org.egotune.model.Backend.configure();
-    System.exit(execute(args));
+    finish(execute(args), System.getProperty("spark.yarn.app.id"), System::exit);
+  }
+
+  /**
+   * Ends the process with {@code code}, except inside a YARN application master (cluster deploy
+   * mode, where Spark's ApplicationMaster sets {@code spark.yarn.app.id} for the driver): there the
+   * master reports the application's final status when main returns, and a System.exit before it
+   * would make YARN record FAILED even for 0. A failure is thrown instead, so that YARN's
+   * diagnostics carry it.
+   */
+  static void finish(int code, String yarnAppId, java.util.function.IntConsumer exit) {
+    if (yarnAppId == null) {
+      exit.accept(code);
+    } else if (code != 0) {
+      throw new IllegalStateException("egotune failed with exit code " + code + " in YARN application "
+          + yarnAppId + " (the error is in the driver's log above)");
+    }
   }
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */

@@ -13,4 +13,12 @@ interface DeviceApi {
 
   /** The backend's name, for messages. */
   String backendName();
+
+  /**
+   * What decides the backend's floating-point results besides the inputs (native threads, BLAS,
+   * CPU features), for the log: two JVMs that differ here may differ in the last bits.
+   */
+  default String numerics() {
+    return "";
+  }
 }

@@ -73,6 +73,7 @@ public final class GpuBinding {
           devices.cuda() ? devices.deviceCount() : 0,
           as.get(0).device().isPresent() ? as.stream().map(a -> String.valueOf(a.device().getAsInt()))
               .collect(Collectors.joining(",")) : "none");
+      LOG.info("ND4J numerics in this JVM: {}", devices.numerics());
     }
     if (!devices.cuda()) {
       return as;

@@ -28,4 +28,12 @@ final class Nd4jDevices implements DeviceApi {
   public String backendName() {
     return Nd4j.getBackend().getClass().getSimpleName();
   }
+
+  @Override
+  public String numerics() {
+    java.util.Properties p = Nd4j.getExecutioner().getEnvironmentInformation();
+    return "OMP_NUM_THREADS " + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset") + ", BLAS "
+        + p.getProperty("blas.vendor", "?") + ", javacpp extension '"
+        + System.getProperty("org.bytedeco.javacpp.platform.extension", "") + "'";
+  }
 }
