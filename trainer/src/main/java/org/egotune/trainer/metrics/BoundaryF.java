@@ -3,7 +3,7 @@ package org.egotune.trainer.metrics;
 /**
  * The DAVIS toolkit's boundary F-measure of one frame ({@code f_measure}, {@code bound_th} 0.008):
  * boundaries by {@code seg2bmap}, tolerance radius {@code ceil(0.008 x image diagonal)}, dilation by
- * skimage's {@code disk}. Shared by the EgoMask and NVOS scorers.
+ * skimage's {@code disk}. Shared by {@link EgoMaskScorer} and {@link NvosScorer}.
  *
  * <p>An instance is a workspace for one frame size, reused across frames so a frame costs a few
  * linear passes and no allocation. Dilation by the disk is never materialised: a pixel lies in the

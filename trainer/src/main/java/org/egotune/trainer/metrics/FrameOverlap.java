@@ -2,7 +2,7 @@ package org.egotune.trainer.metrics;
 
 /**
  * Pixel counts of one frame's ground truth G and prediction P, and the DAVIS per-frame J from them;
- * shared by the EgoMask and NVOS scorers so both compute J the same way.
+ * shared by {@link EgoMaskScorer} and {@link NvosScorer} so both compute J the same way.
  *
  * @param areaG |G|
  * @param areaP |P|
