@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -283,6 +284,8 @@ class NvosScorerTest {
         + "| exhaustive=y | 1 | 2 | 60.42 | 33.33 | 87.50 | 33.33 | 33.33 |\n"
         + "| exhaustive=n | 1 | 2 | 50.00 | 50.00 | 50.00 | 50.00 | 50.00 |\n"
         + "| absent | 2 | 2 | 50.00 | 50.00 | 50.00 | 50.00 | 50.00 |\n", sum.toMarkdown());
+    assertTrue(Files.readString(Path.of("..", "docs", "evaluation.md")).contains(sum.toMarkdown()),
+        "docs/evaluation.md shows this table (section NVOS, The report)");
     Path file = tmp.resolve("out/nvos.json");
     sum.writeJson(file);
     JsonNode json = new ObjectMapper().readTree(file.toFile());
