@@ -73,7 +73,7 @@ class EgoTuneCliTest {
         "prepare", List.of("--layout", "--input", "--out", "--source", "--samples-per-shard", "--overwrite"),
         "train", List.of("--config", "--master", "--workers", "--steps", "--mix", "--shards",
             "--checkpoint-dir", "--weights", "--resume", "--print-config"),
-        "evaluate", List.of("--benchmark", "--split", "--checkpoint", "--json"),
+        "evaluate", List.of("--benchmark", "--kind", "--split", "--checkpoint", "--predictions", "--json"),
         "export", List.of("--checkpoint", "--preset", "--seed", "--out", "--overwrite"),
         "generate-features", List.of("--data", "--benchmark", "--preset", "--seed", "--overwrite"));
     for (Map.Entry<String, List<String>> e : keyOptions.entrySet()) {
@@ -218,6 +218,44 @@ class EgoTuneCliTest {
     assertTrue(r.err().contains(missing.toString()), "the error names the checkpoint path\n" + r.describe());
     assertTrue(r.err().contains("checkpoint"), "the error says what is missing\n" + r.describe());
     assertFalse(Files.exists(out), "nothing is exported");
+  }
+
+  /**
+   * One narration, one object on one 4x4 frame: ground truth the top-left 2x2 block ([0, 2, 2, 2, 10]
+   * in column-major runs), predicted the top-left 2x3 block ([0, 2, 2, 2, 2, 2, 6]): J = 4/6, F = 1
+   * (every boundary pixel within the 1-pixel tolerance of the other's), J&F = 5/6.
+   */
+  @Test
+  void evaluateKindNvosScoresPredictionFilesAgainstABenchmarkJson() throws Exception {
+    Path bench = tmp.resolve("nvos.json");
+    Files.writeString(bench, "{\"narrations\": [{\"id\": \"n1\", \"split\": \"val\", \"video\": \"P01_107\","
+        + " \"size\": [4, 4], \"frames\": [\"a\"], \"objects\": [{\"id\": \"1\", \"annotations\": {\"a\":"
+        + " {\"exhaustive\": \"y\", \"instances\": [{\"size\": [4, 4], \"counts\": [0, 2, 2, 2, 10]}]}}}]}]}");
+    Path pred = tmp.resolve("preds/val/P01_107/n1/n1-1.json");
+    Files.createDirectories(pred.getParent());
+    Files.writeString(pred, "{\"a\": {\"size\": [4, 4], \"counts\": [0, 2, 2, 2, 2, 2, 6]}}");
+    Path json = tmp.resolve("nvos-metrics.json");
+    String preds = tmp.resolve("preds").toString();
+    Run r = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--predictions", preds,
+        "--json", json.toString());
+    assertEquals(0, r.code(), r.describe());
+    assertContains(r, "| overall | 1 | 1 | 83.33 | 66.67 | 100.00 | 66.67 | 66.67 |", "the overall row");
+    assertContains(r, "| exhaustive=y | 1 | 1 | 83.33 |", "the row of exhaustive objects");
+    assertTrue(Files.readString(json).contains("\"J&F\" : 83.33"), Files.readString(json));
+    Run test = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--predictions", preds,
+        "--split", "test");
+    assertEquals(2, test.code(), test.describe());
+    assertContains(test, "splits present: [val]", "a split no narration has");
+    Run kind = run("evaluate", "--kind", "davis", "--benchmark", bench.toString(), "--predictions", preds);
+    assertEquals(2, kind.code(), kind.describe());
+    assertContains(kind, "--kind must be egomask or nvos, found 'davis'", "an unknown kind");
+    Run ckpt = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--checkpoint", preds);
+    assertEquals(2, ckpt.code(), ckpt.describe());
+    assertContains(ckpt, "--kind nvos scores --predictions only", "no checkpoint scoring for NVOS yet");
+    Files.writeString(pred, "{\"a\": {\"size\": [8, 8], \"counts\": [64]}}");
+    Run bad = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--predictions", preds);
+    assertEquals(2, bad.code(), bad.describe());
+    assertContains(bad, pred + ": a: mask size is 8x8 but the frame is 4x4", "a bad prediction file");
   }
 
   @Test
