@@ -14,8 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Builds the depth decoder graph from shared/NVOS_AND_DEPTH.md B.2. Every parameter is declared
- * first, in the release's state-dict order ({@link DepthKeys#table}), so the flat parameter vector
- * and the exported file list tensors as PyTorch does; the graph then uses them by key.
+ * first, in the release's state-dict order ({@link DepthKeys#table}), so the initial values depend
+ * only on the seed and that table, not on the order the graph uses them in.
  *
  * <p>Maps are computed channels-last, as rows {@code [pixels, channels]}: the transposed and 1x1
  * convolutions and the linear layers are matmuls and the channel LayerNorms reduce a contiguous axis.
@@ -154,7 +154,7 @@ final class DepthGraph {
     preds[k] = sd.mmul(mid.reshape(-1, 1, q), prob).reshape(-1, cfg.frames(), s, s);
   }
 
-  /** Declares every parameter in the release's order, each initialised as the release does. */
+  /** Declares every parameter in the table's order, each initialised as the release does. */
   private void declare() {
     for (DepthKeys.Tensor e : DepthKeys.table(cfg)) {
       INDArray init = switch (e.init()) {

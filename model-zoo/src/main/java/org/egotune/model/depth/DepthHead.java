@@ -80,7 +80,7 @@ public final class DepthHead {
     return sd;
   }
 
-  /** The trainable parameters in the release's state-dict order. */
+  /** The trainable parameters (in SameDiff's variable order, the flat vector's order). */
   public ParamTable params() {
     return params;
   }
@@ -92,14 +92,14 @@ public final class DepthHead {
 
   /** Every tensor by its release key, as live arrays, in the release's state-dict order. */
   public Map<String, INDArray> stateDict() {
-    return stateDict(sd, params);
+    return stateDict(sd, config);
   }
 
-  /** The state dict of a graph holding this decoder (e.g. inside a preset's graph). */
-  public static Map<String, INDArray> stateDict(SameDiff sd, ParamTable params) {
+  /** The state dict of a graph holding a decoder of {@code config} (e.g. inside a preset's graph). */
+  public static Map<String, INDArray> stateDict(SameDiff sd, DepthHeadConfig config) {
     Map<String, INDArray> out = new LinkedHashMap<>();
-    for (ParamTable.Entry e : params.entries()) {
-      out.put(e.name(), sd.getVariable(e.name()).getArr());
+    for (DepthKeys.Tensor t : DepthKeys.table(config)) {
+      out.put(t.key(), sd.getVariable(t.key()).getArr());
     }
     return Collections.unmodifiableMap(out);
   }
