@@ -94,7 +94,8 @@ class EgoTuneCliTest {
     assertEquals(0, r.code(), r.describe());
     for (String text : List.of("tiny:", "sam2-decoder-small:", "sam2-decoder:", "8,911,845",
         "image_embeddings   [N, 256, 64, 64]", "seg_hidden_state   [N, 2048]", "frames             [N, 3, 32, 32]",
-        "mask_logits        [N, 1, 256, 256]")) {
+        "mask_logits        [N, 1, 256, 256]", "egodtm-depth:", "egodtm-depth-small:", "9,786,561",
+        "patch_tokens       [N, 4, 196, 768]", "depth              [N, 4, 56, 56]")) {
       assertContains(r, text, "egotune models");
     }
   }
