@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.egotune.model.io.Safetensors;
+import org.egotune.model.nn.TorchLayers;
 import org.egotune.model.params.ParamTable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -64,10 +65,10 @@ public final class Sam2Decoder {
     int c = config.width();
     Map<String, INDArray> carried = new LinkedHashMap<>();
     double bound = 1.0 / Math.sqrt(c);
-    carried.put(Sam2Keys.CONV_S0 + "weight", Sam2Graph.uniform(rng, new long[] {c / 8, c, 1, 1}, bound));
-    carried.put(Sam2Keys.CONV_S0 + "bias", Sam2Graph.uniform(rng, new long[] {c / 8}, bound));
-    carried.put(Sam2Keys.CONV_S1 + "weight", Sam2Graph.uniform(rng, new long[] {c / 4, c, 1, 1}, bound));
-    carried.put(Sam2Keys.CONV_S1 + "bias", Sam2Graph.uniform(rng, new long[] {c / 4}, bound));
+    carried.put(Sam2Keys.CONV_S0 + "weight", TorchLayers.uniform(rng, new long[] {c / 8, c, 1, 1}, bound));
+    carried.put(Sam2Keys.CONV_S0 + "bias", TorchLayers.uniform(rng, new long[] {c / 8}, bound));
+    carried.put(Sam2Keys.CONV_S1 + "weight", TorchLayers.uniform(rng, new long[] {c / 4, c, 1, 1}, bound));
+    carried.put(Sam2Keys.CONV_S1 + "bias", TorchLayers.uniform(rng, new long[] {c / 4}, bound));
     return new Sam2Decoder(config, sd, carried);
   }
 
