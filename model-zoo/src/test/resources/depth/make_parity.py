@@ -23,12 +23,11 @@ Regenerate (Debian bookworm: apt-get install python3-torch python3-numpy):
   /usr/bin/python3 model-zoo/src/test/resources/depth/make_parity.py
 It also prints the parameter count of the released configuration (9,786,561 by the spec's arithmetic).
 """
+import importlib.util
 import json
 import math
 import os
-import struct
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -261,19 +260,12 @@ GRAD_KEYS = [
 
 
 def write_safetensors(path, tensors, metadata):
-    header, blobs, off = {"__metadata__": metadata}, [], 0
-    for name, t in tensors.items():
-        a = np.ascontiguousarray(t.detach().cpu().numpy().astype("<f4"))
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + a.nbytes]}
-        blobs.append(a.tobytes())
-        off += a.nbytes
-    hb = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hb += b" " * (-len(hb) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hb)))
-        f.write(hb)
-        for b in blobs:
-            f.write(b)
+    """The SAM2 fixture's writer (F32 tensors in dict order, header padded to 8 bytes)."""
+    spec = importlib.util.spec_from_file_location(
+        "sam2_make_parity", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sam2", "make_parity.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write_safetensors(path, tensors, metadata)
 
 
 def main():

@@ -135,20 +135,12 @@ public final class Sam2Decoder {
 
   /** Loads weights from a safetensors file by Sa2VA key (see {@link #loadStateDict}); errors name the file. */
   public void loadSafetensors(Path file, boolean strict) throws IOException {
-    Safetensors.Contents c = Safetensors.read(file);
-    try {
-      loadStateDict(c.tensors(), strict);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
+    Safetensors.loadInto(file, tensors -> loadStateDict(tensors, strict));
   }
 
   /** Writes every tensor of {@link #stateDict()} as F32 safetensors, with the config as metadata. */
   public void saveSafetensors(Path file) throws IOException {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("format", "pt");
-    meta.put("egotune.sam2.config", config.toString());
-    Safetensors.write(file, stateDict(), meta);
+    Safetensors.writeStateDict(file, stateDict(), "egotune.sam2.config", config.toString());
   }
 
   private String describe() {
