@@ -39,20 +39,20 @@ SMALL = dict(in_dim=64, width=32, grid=8, frames=4, queries=8, layers=2, heads=4
 RELEASED = dict(in_dim=768, width=256, grid=14, frames=4, queries=8, layers=5, heads=8, ffn=2048, bin_floor=0.1)
 
 
-class LayerNorm2d(nn.Module):
-    """LayerNorm over the channel axis of NCHW maps, eps 1e-6 (B.2 step 2)."""
+def _sam2_fixture_module():
+    """The SAM2 fixture script beside this one: its LayerNorm2d and safetensors writer are reused."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sam2", "make_parity.py")
+    spec = importlib.util.spec_from_file_location("sam2_make_parity", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    def __init__(self, c, eps=1e-6):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(c))
-        self.bias = nn.Parameter(torch.zeros(c))
-        self.eps = eps
 
-    def forward(self, x):
-        mu = x.mean(1, keepdim=True)
-        var = (x - mu).pow(2).mean(1, keepdim=True)
-        x = (x - mu) / torch.sqrt(var + self.eps)
-        return self.weight[:, None, None] * x + self.bias[:, None, None]
+_SAM2 = _sam2_fixture_module()
+# LayerNorm over the channel axis of NCHW maps, eps 1e-6 (B.2 step 2): the same module as SAM2's.
+LayerNorm2d = _SAM2.LayerNorm2d
+# F32 tensors in dict order, header padded to 8 bytes.
+write_safetensors = _SAM2.write_safetensors
 
 
 class ConvNorm(nn.Module):
@@ -257,15 +257,6 @@ GRAD_KEYS = [
     "decoder.class_embed.weight",
     "decoder.mask_embed.layers.2.weight",
 ]
-
-
-def write_safetensors(path, tensors, metadata):
-    """The SAM2 fixture's writer (F32 tensors in dict order, header padded to 8 bytes)."""
-    spec = importlib.util.spec_from_file_location(
-        "sam2_make_parity", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sam2", "make_parity.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.write_safetensors(path, tensors, metadata)
 
 
 def main():

@@ -99,7 +99,7 @@ public record ModelConfig(
   }
 
   /** True for the depth presets, which predict inverse depth ({@link #depthConfig()}) instead of a mask. */
-  public boolean isDepth() {
+  public boolean predictsDepth() {
     return DEPTH_SMALL.equals(preset) || DEPTH_FULL.equals(preset);
   }
 
@@ -131,7 +131,7 @@ public record ModelConfig(
    * to for training: the decoder's output, four times its grid (tiny: {@code imageSize}).
    */
   public int maskSize() {
-    return isDepth() ? depthConfig().outSize() : decoderConfig().maskSize();
+    return predictsDepth() ? depthConfig().outSize() : decoderConfig().maskSize();
   }
 
   /** One line for listings: what the preset is. */

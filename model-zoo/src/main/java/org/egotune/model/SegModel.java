@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * segmentation presets end in the SAM2 decoder design: {@value #MASK_LOGITS} {@code [N, 1, M, M]} is
  * SAM2's selected mask at the decoder's output size {@code M = config().maskSize()},
  * {@value #PRESENCE_LOGIT} {@code [N, 1]} is its object-score head. The depth presets
- * ({@link ModelConfig#isDepth()}) are EgoDTM's depth decoder: input {@link DepthHead#PATCH_TOKENS},
+ * ({@link ModelConfig#predictsDepth()}) are EgoDTM's depth decoder: input {@link DepthHead#PATCH_TOKENS},
  * outputs {@value #DEPTH} {@code [N, T, M, M]} and {@link DepthHead#BIN_CENTERS}, where N counts clips.
  * Not thread-safe: one instance per training thread.
  */
@@ -65,7 +65,7 @@ public final class SegModel {
     if (!config.usesFeatures()) {
       return new SegModel(config, TinySegNet.build(config), null, null);
     }
-    if (config.isDepth()) {
+    if (config.predictsDepth()) {
       DepthHead h = DepthHead.build(config.depthConfig(), config.initSeed());
       return new SegModel(config, h.sameDiff(), null, h);
     }
@@ -90,7 +90,7 @@ public final class SegModel {
    */
   public static Map<String, long[]> inputShapes(ModelConfig config) {
     Map<String, long[]> in = new LinkedHashMap<>();
-    if (config.isDepth()) {
+    if (config.predictsDepth()) {
       var dc = config.depthConfig();
       in.put(DepthHead.PATCH_TOKENS, new long[] {-1, dc.frames(), dc.tokensPerFrame(), dc.inDim()});
       return in;
@@ -120,7 +120,7 @@ public final class SegModel {
   public static Map<String, long[]> outputShapes(ModelConfig config) {
     Map<String, long[]> out = new LinkedHashMap<>();
     int m = config.maskSize();
-    if (config.isDepth()) {
+    if (config.predictsDepth()) {
       var dc = config.depthConfig();
       out.put(DEPTH, new long[] {-1, dc.frames(), m, m});
       out.put(DepthHead.BIN_CENTERS, new long[] {-1, dc.queries()});

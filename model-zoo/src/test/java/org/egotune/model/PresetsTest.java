@@ -86,7 +86,7 @@ class PresetsTest {
   @Test
   void depthPresetsAreEgoDtmsDecoderBehindTheSameType(@TempDir Path tmp) throws Exception {
     ModelConfig mc = ModelConfig.preset(ModelConfig.DEPTH_SMALL, 3L);
-    assertTrue(mc.usesFeatures() && mc.isDepth());
+    assertTrue(mc.usesFeatures() && mc.predictsDepth());
     assertEquals(DepthHeadConfig.small(), mc.depthConfig());
     assertEquals(32, mc.maskSize());
     assertThrows(IllegalStateException.class, mc::decoderConfig);

@@ -101,6 +101,18 @@ class EgoTuneCliTest {
   }
 
   @Test
+  void exportDepthPresetWritesEgoDtmNamedSafetensors() throws Exception {
+    Path f = tmp.resolve("depth.safetensors");
+    Run r = run("export", "--preset", "egodtm-depth-small", "--seed", "3", "--format", "safetensors", "--out", f.toString());
+    assertEquals(0, r.code(), r.describe());
+    var tensors = org.egotune.model.io.Safetensors.read(f).tensors();
+    var fresh = org.egotune.model.SegModel.build(org.egotune.model.ModelConfig.preset("egodtm-depth-small", 3L));
+    assertEquals(new java.util.ArrayList<>(fresh.stateDict().keySet()), new java.util.ArrayList<>(tensors.keySet()));
+    assertTrue(tensors.containsKey("decoder.transformer_self_attention_layers.0.self_attn.Wqkv.weight"), tensors.keySet().toString());
+    assertEquals(fresh.stateDict().get("fpn.simfp_2.0.weight"), tensors.get("fpn.simfp_2.0.weight"));
+  }
+
+  @Test
   void exportPresetWritesSa2vaNamedSafetensors() throws Exception {
     Path f = tmp.resolve("small.safetensors");
     Run r = run("export", "--preset", "sam2-decoder-small", "--seed", "3", "--format", "safetensors", "--out", f.toString());

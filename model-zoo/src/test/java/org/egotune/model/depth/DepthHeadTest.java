@@ -38,6 +38,12 @@ class DepthHeadTest {
   }
 
   @Test
+  void smallConfigurationCountIsTheReferences() {
+    // make_parity.py's PyTorch module at SMALL counts 55,161 (docs/models.md).
+    assertEquals(55_161L, DepthHead.build(DepthHeadConfig.small(), 1L).params().size());
+  }
+
+  @Test
   void stateDictHasThePyTorchKeysInTheirOrder() throws Exception {
     // The fixture's tensors were written in PyTorch's state_dict() order, before its inputs and outputs.
     Path file = Path.of(getClass().getResource("/depth/parity_small.safetensors").toURI());
