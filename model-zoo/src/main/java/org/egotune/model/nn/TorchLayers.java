@@ -143,7 +143,12 @@ public final class TorchLayers {
       if (n == 1) {
         return perSample;
       }
-      SDVariable row = sd.constant("ones_row_" + n, Nd4j.ones(DataType.FLOAT, 1, n));
+      // Unique per graph: two networks built on one graph (a backbone with two heads) each make their own.
+      String name = "ones_row_" + n;
+      for (int i = 1; sd.hasVariable(name); i++) {
+        name = "ones_row_" + n + "_" + i;
+      }
+      SDVariable row = sd.constant(name, Nd4j.ones(DataType.FLOAT, 1, n));
       return sd.mmul(perSample, row).reshape(-1, 1);
     });
   }

@@ -81,6 +81,21 @@ class DepthHeadTest {
   }
 
   @Test
+  void attachedToAnotherNetworksGraphItIsTheSameDecoder() {
+    DepthHeadConfig cfg = DepthHeadConfig.small();
+    // A graph that already holds a SAM2 decoder (its own ones_row constants) and computes the tokens.
+    org.nd4j.autodiff.samediff.SameDiff sd =
+        org.egotune.model.sam2.Sam2Decoder.build(org.egotune.model.sam2.Sam2DecoderConfig.small(), 1L).sameDiff();
+    org.nd4j.autodiff.samediff.SDVariable raw = sd.placeHolder("raw_tokens", DataType.FLOAT,
+        -1, cfg.frames(), cfg.tokensPerFrame(), cfg.inDim());
+    DepthHead.attach(sd, cfg, 6L, raw.mul(2.0));
+    INDArray in = tokens(cfg, 2, 8L);
+    INDArray attached = sd.output(Map.of("raw_tokens", in), DepthHead.DEPTH).get(DepthHead.DEPTH);
+    INDArray alone = DepthHead.build(cfg, 6L).predict(in.mul(2.0)).get(DepthHead.DEPTH);
+    assertTrue(alone.equalsWithEps(attached, 1e-6), "attached and standalone decoders differ");
+  }
+
+  @Test
   void framesAreAParameterNotFour() {
     DepthHeadConfig three = new DepthHeadConfig(16, 16, 4, 3, 4, 1, 2, 32, 0.1, true, true);
     Map<String, INDArray> out = DepthHead.build(three, 2L).predict(tokens(three, 2, 1L));
