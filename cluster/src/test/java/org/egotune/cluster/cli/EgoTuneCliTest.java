@@ -94,9 +94,22 @@ class EgoTuneCliTest {
     assertEquals(0, r.code(), r.describe());
     for (String text : List.of("tiny:", "sam2-decoder-small:", "sam2-decoder:", "8,911,845",
         "image_embeddings   [N, 256, 64, 64]", "seg_hidden_state   [N, 2048]", "frames             [N, 3, 32, 32]",
-        "mask_logits        [N, 1, 256, 256]")) {
+        "mask_logits        [N, 1, 256, 256]", "egodtm-depth:", "egodtm-depth-small:", "9,786,561",
+        "patch_tokens       [N, 4, 196, 768]", "depth              [N, 4, 56, 56]")) {
       assertContains(r, text, "egotune models");
     }
+  }
+
+  @Test
+  void exportDepthPresetWritesEgoDtmNamedSafetensors() throws Exception {
+    Path f = tmp.resolve("depth.safetensors");
+    Run r = run("export", "--preset", "egodtm-depth-small", "--seed", "3", "--format", "safetensors", "--out", f.toString());
+    assertEquals(0, r.code(), r.describe());
+    var tensors = org.egotune.model.io.Safetensors.read(f).tensors();
+    var fresh = org.egotune.model.SegModel.build(org.egotune.model.ModelConfig.preset("egodtm-depth-small", 3L));
+    assertEquals(new java.util.ArrayList<>(fresh.stateDict().keySet()), new java.util.ArrayList<>(tensors.keySet()));
+    assertTrue(tensors.containsKey("decoder.transformer_self_attention_layers.0.self_attn.Wqkv.weight"), tensors.keySet().toString());
+    assertEquals(fresh.stateDict().get("fpn.simfp_2.0.weight"), tensors.get("fpn.simfp_2.0.weight"));
   }
 
   @Test
