@@ -1,2 +1,5 @@
-/** EgoMask evaluation metrics, computed per expression by {@link org.egotune.trainer.metrics.EgoMaskScorer}. */
+/**
+ * Evaluation metrics: EgoMask per expression ({@link org.egotune.trainer.metrics.EgoMaskScorer}) and
+ * depth per image ({@link org.egotune.trainer.metrics.DepthMetrics}).
+ */
 package org.egotune.trainer.metrics;
