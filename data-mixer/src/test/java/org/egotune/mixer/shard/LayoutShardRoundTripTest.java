@@ -1,5 +1,6 @@
 package org.egotune.mixer.shard;
 
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.layout.DatasetLayouts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,7 @@ class LayoutShardRoundTripTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Layout.class, names = {"EGOMASK_TRAIN", "REF_YOUTUBE_VOS", "MEVIS", "REF_DAVIS"})
+  @EnumSource(value = Layout.class, names = {"EGOMASK_TRAIN", "REF_YOUTUBE_VOS", "MEVIS", "REF_DAVIS", "DEPTH"})
   void recordsAndFramesSurviveSharding(Layout layout) throws IOException {
     java.nio.file.Path raw = tmp.resolve("raw");
     SyntheticDatasets.generate(new SynthConfig(layout, 3, 3, 4, 40, 40), raw);
@@ -63,6 +64,13 @@ class LayoutShardRoundTripTest {
           assertArrayEquals(
               Files.readAllBytes(java.nio.file.Path.of(records.get(i).frameFiles().get(f))),
               s.frames().get(f), layout.id() + " sample " + i + " frame " + f);
+        }
+        // depth labels ride along, as read and checked from their files (none for other layouts)
+        assertEquals(layout == Layout.DEPTH ? s.frames().size() : 0, s.depths().size());
+        for (int f = 0; f < s.depths().size(); f++) {
+          String file = records.get(i).depthFiles().get(f);
+          assertArrayEquals(DepthLabels.readNpy(file, Files.readAllBytes(java.nio.file.Path.of(file)),
+              s.record().height(), s.record().width()), s.depths().get(f), file);
         }
       }
     }
