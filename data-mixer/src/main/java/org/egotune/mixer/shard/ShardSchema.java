@@ -37,53 +37,42 @@ final class ShardSchema {
    * what every source already provides and a fraction of the size of a decoded bitmap. Frame files
    * are kept alongside the bytes so a sample can be traced back to its origin.
    */
-  static final MessageType SCHEMA =
-      MessageTypeParser.parseMessageType(
-          "message egotune_sample {\n"
-              + "  required binary source (UTF8);\n"
-              + "  required binary video (UTF8);\n"
-              + "  required binary exp_id (UTF8);\n"
-              + "  required binary expression (UTF8);\n"
-              + "  required int32 height;\n"
-              + "  required int32 width;\n"
-              + "  repeated binary obj_ids (UTF8);\n"
-              + "  repeated group frames {\n"
-              + "    required binary name (UTF8);\n"
-              + "    required binary file (UTF8);\n"
-              + "    required binary image;\n"
-              + "    optional binary rle (UTF8);\n"
-              + "    required boolean annotated;\n"
-              + "  }\n"
-              + "}");
+  static final MessageType SCHEMA = schema("");
+
+  /** The row schema with {@code extraFrameFields} appended to the frame group's fields. */
+  private static MessageType schema(String extraFrameFields) {
+    return MessageTypeParser.parseMessageType(
+        "message egotune_sample {\n"
+            + "  required binary source (UTF8);\n"
+            + "  required binary video (UTF8);\n"
+            + "  required binary exp_id (UTF8);\n"
+            + "  required binary expression (UTF8);\n"
+            + "  required int32 height;\n"
+            + "  required int32 width;\n"
+            + "  repeated binary obj_ids (UTF8);\n"
+            + "  repeated group frames {\n"
+            + "    required binary name (UTF8);\n"
+            + "    required binary file (UTF8);\n"
+            + "    required binary image;\n"
+            + "    optional binary rle (UTF8);\n"
+            + "    required boolean annotated;\n"
+            + extraFrameFields
+            + "  }\n"
+            + "}");
+  }
+
+  private static final SimpleGroupFactory FACTORY = new SimpleGroupFactory(SCHEMA);
 
   /**
    * The row schema of samples with depth labels ({@code depth} layout): {@link #SCHEMA} plus, per
    * frame, the label's file and its checked map as float32 little-endian bytes, row-major, of the
    * frame's size ({@code DepthLabels.toShardBytes}). A second schema rather than optional columns
-   * in the first, so shards without depth stay byte for byte what they were.
+   * in the first, so shards without depth keep their schema and columns.
    */
-  static final MessageType DEPTH_SCHEMA =
-      MessageTypeParser.parseMessageType(
-          "message egotune_sample {\n"
-              + "  required binary source (UTF8);\n"
-              + "  required binary video (UTF8);\n"
-              + "  required binary exp_id (UTF8);\n"
-              + "  required binary expression (UTF8);\n"
-              + "  required int32 height;\n"
-              + "  required int32 width;\n"
-              + "  repeated binary obj_ids (UTF8);\n"
-              + "  repeated group frames {\n"
-              + "    required binary name (UTF8);\n"
-              + "    required binary file (UTF8);\n"
-              + "    required binary image;\n"
-              + "    optional binary rle (UTF8);\n"
-              + "    required boolean annotated;\n"
-              + "    required binary depth_file (UTF8);\n"
-              + "    required binary depth;\n"
-              + "  }\n"
-              + "}");
+  static final MessageType DEPTH_SCHEMA = schema(
+      "    required binary depth_file (UTF8);\n"
+          + "    required binary depth;\n");
 
-  private static final SimpleGroupFactory FACTORY = new SimpleGroupFactory(SCHEMA);
   private static final SimpleGroupFactory DEPTH_FACTORY = new SimpleGroupFactory(DEPTH_SCHEMA);
 
   /** The schema {@code s} is written with: {@link #DEPTH_SCHEMA} when it has depth labels. */

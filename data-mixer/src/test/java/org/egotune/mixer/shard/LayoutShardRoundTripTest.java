@@ -75,4 +75,22 @@ class LayoutShardRoundTripTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aShardHoldsSamplesWithDepthOrWithoutNeverBoth() throws IOException {
+    java.nio.file.Path raw = tmp.resolve("raw");
+    SyntheticDatasets.generate(new SynthConfig(Layout.DEPTH, 3, 1, 4, 32, 32), raw);
+    ClipRecord r = read(Layout.DEPTH, raw).get(0);
+    Configuration conf = new Configuration();
+    Sample withDepth = FrameFiles.toSample(conf, r);
+    ClipRecord plain = new ClipRecord(r.source(), r.video(), r.expId(), r.expression(), r.objIds(),
+        r.frameNames(), r.frameFiles(), r.masks(), r.annotatedFrames(), r.height(), r.width());
+    Sample without = new Sample(plain, withDepth.frames());
+    Path dir = new Path(tmp.resolve("shards").toUri());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ShardWriter.writeShard(conf, dir, 0, List.of(withDepth, without).iterator()));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("mixes samples with and without depth"),
+        e.getMessage());
+    org.junit.jupiter.api.Assertions.assertFalse(Files.exists(tmp.resolve("shards/part-00000.parquet")));
+  }
 }
