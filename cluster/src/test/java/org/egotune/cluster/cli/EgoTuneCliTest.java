@@ -261,7 +261,7 @@ class EgoTuneCliTest {
     assertContains(test, "splits present: [val]", "a split no narration has");
     Run kind = run("evaluate", "--kind", "davis", "--benchmark", bench.toString(), "--predictions", preds);
     assertEquals(2, kind.code(), kind.describe());
-    assertContains(kind, "--kind must be egomask or nvos, found 'davis'", "an unknown kind");
+    assertContains(kind, "--kind must be egomask, nvos or depth, found 'davis'", "an unknown kind");
     Run ckpt = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--checkpoint", preds);
     assertEquals(2, ckpt.code(), ckpt.describe());
     assertContains(ckpt, "--kind nvos scores --predictions only", "no checkpoint scoring for NVOS yet");
@@ -269,6 +269,22 @@ class EgoTuneCliTest {
     Run bad = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--predictions", preds);
     assertEquals(2, bad.code(), bad.describe());
     assertContains(bad, pred + ": a: mask size is 8x8 but the frame is 4x4", "a bad prediction file");
+  }
+
+  /** The depth path's user errors: each exits 2 with one line naming the flag or directory. */
+  @Test
+  void depthUserErrorsNameTheFlagOrDirectory() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("no-depth-here"));
+    Run preds = run("evaluate", "--kind", "depth", "--benchmark", empty.toString(), "--predictions", empty.toString());
+    assertEquals(2, preds.code(), preds.describe());
+    assertContains(preds, "--kind depth scores --checkpoint only", "no depth prediction files");
+    Run noData = run("evaluate", "--kind", "depth", "--benchmark", empty.toString(), "--checkpoint", empty.toString());
+    assertEquals(2, noData.code(), noData.describe());
+    assertContains(noData, empty + " is neither a prepared depth dataset", "a benchmark that is not prepared depth data");
+    Run bench = run("generate-features", "--preset", "egodtm-depth-small", "--benchmark", empty.toString());
+    assertEquals(2, bench.code(), bench.describe());
+    assertContains(bench, "--benchmark is an EgoMask-layout benchmark, which --preset egodtm-depth-small cannot score",
+        "depth features come from prepared depth data");
   }
 
   @Test
