@@ -139,4 +139,30 @@ class DepthBatchTest {
       assertTrue(Float.isFinite(v));
     }
   }
+
+  @Test
+  void deepSupervisionAddsTheMseOfEveryEarlierPrediction() {
+    TrainConfig tc = TrainConfig.builder().set(TrainConfig.BATCH_SIZE, 1)
+        .set(TrainConfig.DEPTH_DEEP_SUPERVISION, true).build();
+    LocalTrainer trainer = new LocalTrainer(SMALL, tc);
+    Batch b = new BatchMaker(SMALL, 5, 9L, TOKENS).make(List.of(sample("a", true)), new long[] {0});
+    INDArray tok = b.inputs().get(DepthHead.PATCH_TOKENS).div(20000f);
+    Batch scaled = new Batch(java.util.Map.of(DepthHead.PATCH_TOKENS, tok), b.mask(), b.presence(), 1);
+    List<String> names = DepthHead.predictionNames(SMALL.depthConfig());
+    assertEquals(SMALL.depthConfig().layers() + 1, names.size(), "the initial queries' and every layer's");
+    var out = trainer.model().sameDiff().output(java.util.Map.of(DepthHead.PATCH_TOKENS, tok),
+        names.toArray(new String[0]));
+    float[] target = b.mask().dup('c').data().asFloat();
+    double want = 0;
+    for (String name : names) {
+      float[] pred = out.get(name).dup('c').data().asFloat();
+      double sum = 0;
+      for (int i = 0; i < pred.length; i++) {
+        double d = pred[i] - target[i];
+        sum += d * d;
+      }
+      want += sum / pred.length;
+    }
+    assertEquals(want, trainer.loss(scaled), 1e-6 * want, "sum of the MSEs, weight 1 each");
+  }
 }
