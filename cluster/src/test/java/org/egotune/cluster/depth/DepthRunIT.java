@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * features, train on Spark local[2] with 2 workers averaging (validating at the end), evaluate
  * {@code --kind depth}, export with the metrics in the card; the loss falls, the metrics are sane,
  * the export loads back strictly into a {@link DepthHead}, and a run stopped half-way and resumed
- * ends bit for bit where the uninterrupted run does. A mask preset refuses the depth source.
+ * in-process ({@code --master none}) ends bit for bit where the uninterrupted Spark run does. A mask
+ * preset refuses the depth source.
  */
 @Tag("slow")
 class DepthRunIT {
@@ -133,12 +134,13 @@ class DepthRunIT {
         .load(CheckpointEvaluation.resolve(conf, ckpt));
     assertArrayEquals(c.params(), back.params().flatten(back.sameDiff()), "export reads back as the checkpoint");
 
-    // Stopped after 6 steps and resumed to 12: bit for bit the uninterrupted run.
+    // Stopped after 6 steps and resumed to 12 without Spark (--master none, every worker in this JVM):
+    // bit for bit the uninterrupted Spark run.
     Path job2 = tmp.resolve("depth-resumed.yaml");
     String ckpt2 = tmp.resolve("run2/checkpoints").toString();
     job(job2, shards, ckpt2, 12);
     cli(0, "train", "--config", job2.toString(), "--steps", "6");
-    String resumed = cli(0, "train", "--config", job2.toString(), "--resume");
+    String resumed = cli(0, "train", "--config", job2.toString(), "--resume", "--master", "none");
     assertTrue(resumed.contains("resumed at step 6"), resumed);
     var c2 = new CheckpointStore(conf, new org.apache.hadoop.fs.Path(ckpt2), Integer.MAX_VALUE)
         .load(CheckpointEvaluation.resolve(conf, ckpt2));

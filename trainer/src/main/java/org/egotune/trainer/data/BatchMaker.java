@@ -2,16 +2,16 @@ package org.egotune.trainer.data;
 
 import org.egotune.mixer.seed.Seeds;
 import java.awt.image.BufferedImage;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.io.UncheckedIOException;
 import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.mask.Mask;
-import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.record.Sample;
 import org.egotune.model.ModelConfig;

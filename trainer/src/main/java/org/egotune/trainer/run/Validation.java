@@ -21,7 +21,7 @@ import org.egotune.trainer.metrics.MetricTable;
  * train.evalEvery} steps, on the driver, for the run's validation curve. The benchmark is read once.
  * For a depth preset {@code data.benchmark} is a prepared depth dataset (or a shards root of them)
  * with its feature shards, scored by {@link DepthEvaluation} ({@code data.split} does not apply),
- * and the metrics are {@link org.egotune.trainer.metrics.DepthMetrics.Table#asMap()}'s.
+ * and the metrics are {@link DepthMetrics.Table#asMap()}'s.
  */
 final class Validation {
   private final JobConfig cfg;
@@ -43,7 +43,8 @@ final class Validation {
     String bench = cfg.data().benchmark();
     if (bench == null || bench.isBlank()) {
       throw new IllegalArgumentException("train.evalEvery is " + every + " but data.benchmark is not"
-          + " set: name the EgoMask-layout benchmark to validate on (or set train.evalEvery: 0)");
+          + " set: name the benchmark to validate on (an EgoMask-layout benchmark; for a depth preset a"
+          + " prepared depth split) or set train.evalEvery: 0");
     }
     if (cfg.model().predictsDepth()) {
       try {
