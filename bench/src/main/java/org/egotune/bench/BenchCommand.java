@@ -81,10 +81,16 @@ final class BenchCommand implements Runnable {
       printBackend();
       ModelConfig mc = ModelConfig.preset(preset, 7L);
       TrainConfig tc = TrainConfig.defaults();
-      int frames = batchFrames > 0 ? batchFrames : tc.batchSize() * tc.framesPerSample();
+      // A depth preset's rows are clips of its own T frames (train.framesPerSample does not apply).
+      int perSample = mc.predictsDepth() ? mc.depthConfig().frames() : tc.framesPerSample();
+      int frames = batchFrames > 0 ? batchFrames : tc.batchSize() * perSample;
       Batch[] batches = new Batch[4];
       for (int i = 0; i < batches.length; i++) {
-        batches[i] = randomFrames(mc, frames, Math.max(1, frames / tc.framesPerSample()), i);
+        batches[i] = mc.predictsDepth() ? randomClips(mc, Math.max(1, frames / perSample), i)
+            : randomFrames(mc, frames, Math.max(1, frames / tc.framesPerSample()), i);
+      }
+      if (mc.predictsDepth()) {
+        frames = (int) batches[0].mask().size(0) * perSample;
       }
       LocalTrainer t = new LocalTrainer(mc, tc);
       double[] sorted = stepMillis(t, batches, r);
@@ -356,6 +362,34 @@ final class BenchCommand implements Runnable {
   /** {@code samples} samples of {@code framesPerSample} random frames each. */
   static Batch randomBatch(ModelConfig mc, int samples, int framesPerSample, long seed) {
     return randomFrames(mc, samples * framesPerSample, samples, seed);
+  }
+
+  /**
+   * {@code clips} clips of a depth preset: uniform random patch tokens in [-1, 1] and inverse-depth
+   * targets in [0, 1], each clip one sample.
+   */
+  static Batch randomClips(ModelConfig mc, int clips, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    Map<String, INDArray> inputs = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : SegModel.inputShapes(mc).entrySet()) {
+      long[] shape = e.getValue().clone();
+      shape[0] = clips;
+      float[] v = new float[(int) (clips * FeatureSource.rowSize(shape))];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = (float) (rng.nextDouble() * 2 - 1);
+      }
+      inputs.put(e.getKey(), Nd4j.create(v, shape, 'c'));
+    }
+    int t = mc.depthConfig().frames();
+    int s = mc.maskSize();
+    float[] target = new float[clips * t * s * s];
+    for (int j = 0; j < target.length; j++) {
+      target[j] = (float) rng.nextDouble();
+    }
+    float[] presence = new float[clips];
+    java.util.Arrays.fill(presence, 1f);
+    return new Batch(inputs, Nd4j.create(target, new long[] {clips, t, s, s}, 'c'),
+        Nd4j.create(presence, new long[] {clips, 1}, 'c'), clips);
   }
 
   /**

@@ -63,4 +63,13 @@ class BenchCliTest {
     assertTrue(r.text().matches("(?s).*model tiny \\([\\d]+ parameters, mask \\d+x\\d+\\), batch 2 frames;"
         + " 1 repeats x 1 steps\n.*ms/step: median .*"), r.text());
   }
+
+  @Test
+  void stepTimesADepthPresetOnClips() {
+    Run r = run("bench", "step", "--preset", "egodtm-depth-small", "--batch", "4", "--steps", "1", "--repeats", "1",
+        "--warmup", "0");
+    assertEquals(0, r.code(), r.text());
+    assertTrue(r.text().matches("(?s).*model egodtm-depth-small \\(55161 parameters, mask 32x32\\), batch 4 frames;"
+        + " 1 repeats x 1 steps\n.*ms/step: median .*"), r.text());
+  }
 }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.egotune.model.depth.DepthHead;
+import org.egotune.model.depth.DepthHeadConfig;
 import org.egotune.model.io.Safetensors;
 import org.egotune.model.sam2.Sam2Decoder;
 import org.egotune.model.sam2.Sam2DecoderConfig;
@@ -79,6 +81,37 @@ class PresetsTest {
     assertEquals(4_215_109L - 24_672L + 4_720_896L + 512L, full.params().size());
     assertEquals(Sam2Decoder.build(Sam2DecoderConfig.full(), 1L).stateDict().keySet(), full.stateDict().keySet());
     assertEquals(256, full.config().maskSize());
+  }
+
+  @Test
+  void depthPresetsAreEgoDtmsDecoderBehindTheSameType(@TempDir Path tmp) throws Exception {
+    ModelConfig mc = ModelConfig.preset(ModelConfig.DEPTH_SMALL, 3L);
+    assertTrue(mc.usesFeatures() && mc.predictsDepth());
+    assertEquals(DepthHeadConfig.small(), mc.depthConfig());
+    assertEquals(32, mc.maskSize());
+    assertThrows(IllegalStateException.class, mc::decoderConfig);
+    assertThrows(IllegalStateException.class, SMALL::depthConfig);
+    SegModel m = SegModel.build(mc);
+    assertEquals(List.of(DepthHead.PATCH_TOKENS), m.inputNames());
+    assertArrayEquals(new long[] {-1, 4, 64, 64}, m.inputs().get(DepthHead.PATCH_TOKENS));
+    assertEquals(List.of(SegModel.DEPTH, DepthHead.BIN_CENTERS), List.copyOf(m.outputs().keySet()));
+    INDArray[] out = m.predict(inputs(mc, 2, 1L));
+    assertArrayEquals(new long[] {2, 4, 32, 32}, out[0].shape());
+    assertArrayEquals(new long[] {2, 8}, out[1].shape());
+    // The same weights as the decoder built directly, exported under the release's names.
+    DepthHead direct = DepthHead.build(DepthHeadConfig.small(), 3L);
+    assertEquals(direct.stateDict(), m.stateDict());
+    Path f = tmp.resolve("depth.safetensors");
+    m.saveSafetensors(f, Map.of());
+    SegModel other = SegModel.build(mc.toBuilder().set(ModelConfig.INIT_SEED, 9L).build());
+    other.loadStateDict(Safetensors.read(f).tensors(), true);
+    assertArrayEquals(m.params().flatten(m.sameDiff()), other.params().flatten(other.sameDiff()));
+    SegModel copy = SegModel.withParams(mc, m.params().flatten(m.sameDiff()));
+    assertEquals(m.stateDict(), copy.stateDict());
+
+    ModelConfig full = ModelConfig.preset(ModelConfig.DEPTH_FULL, 1L);
+    assertArrayEquals(new long[] {-1, 4, 196, 768}, SegModel.inputShapes(full).get(DepthHead.PATCH_TOKENS));
+    assertArrayEquals(new long[] {-1, 4, 56, 56}, SegModel.outputShapes(full).get(SegModel.DEPTH));
   }
 
   @Test

@@ -4,6 +4,8 @@ import java.util.List;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.trainer.features.FeatureStore;
+import org.egotune.trainer.eval.DepthEvaluation;
+import org.egotune.trainer.metrics.DepthMetrics;
 import org.egotune.trainer.metrics.MetricTable;
 
 import org.egotune.trainer.run.Version;
@@ -42,7 +44,8 @@ final class ExportCommand implements Callable<Integer> {
   boolean overwrite;
 
   @Option(names = "--benchmark", paramLabel = "DIR",
-      description = "Also score the checkpoint on this EgoMask-layout benchmark and put the table in card.json.")
+      description = "Also score the checkpoint on this EgoMask-layout benchmark (a depth checkpoint: on this prepared depth"
+          + " dataset or shards root, as 'evaluate --kind depth') and put the table in card.json.")
   java.nio.file.Path benchmark;
 
   @Option(names = "--split", defaultValue = "full",
@@ -78,6 +81,9 @@ final class ExportCommand implements Callable<Integer> {
         }
       }
     }
+    if (CheckpointEvaluation.modelConfig(conf, ckpt.toString()).predictsDepth()) {
+      return exportDepth(conf, ckpt, formats);
+    }
     Map<String, MetricTable.Summary> metrics = Map.of();
     if (benchmark != null) {
       List<ClipRecord> records = EgoMaskBenchReader.read(benchmark, split);
@@ -89,6 +95,27 @@ final class ExportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("export: --split and --features need --benchmark DIR");
     }
     Path dir = Exporter.export(conf, ckpt, new Path(out), metrics, overwrite, formats);
+    System.out.println("exported " + ckpt + " -> " + dir);
+    return 0;
+  }
+
+  /** A depth checkpoint: its card's metrics are the depth metrics on a prepared depth dataset. */
+  private int exportDepth(Configuration conf, Path ckpt, java.util.Set<Exporter.Format> formats) {
+    Map<String, Map<String, Double>> metrics = Map.of();
+    if (benchmark != null) {
+      if (!split.equals("full")) {
+        throw new IllegalArgumentException("export: --split does not apply to a depth checkpoint");
+      }
+      List<Path> datasets = DepthEvaluation.datasets(conf, benchmark.toString());
+      Path featureRoot = features != null ? new Path(features.toString()) : DepthEvaluation.defaultFeatures(datasets);
+      Map<String, DepthMetrics.Table> tables = CheckpointEvaluation.evaluateDepth(conf, ckpt.toString(), datasets,
+          featureRoot);
+      System.out.print(DepthEvaluation.toMarkdown(tables));
+      metrics = DepthEvaluation.asMaps(tables);
+    } else if (!split.equals("full") || features != null) {
+      throw new IllegalArgumentException("export: --split and --features need --benchmark DIR");
+    }
+    Path dir = Exporter.exportWithMetrics(conf, ckpt, new Path(out), metrics, overwrite, formats);
     System.out.println("exported " + ckpt + " -> " + dir);
     return 0;
   }

@@ -11,12 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code egotune generate-features}: synthetic feature shards for the SAM2 presets, for prepared
- * datasets and for a benchmark (the format and how to bring real features: docs/models.md).
+ * {@code egotune generate-features}: synthetic feature shards for the SAM2 and depth presets, for
+ * prepared datasets and (SAM2) for a benchmark (the format and how to bring real features:
+ * docs/models.md).
  */
 @Command(name = "generate-features", mixinStandardHelpOptions = true,
-    description = "Write synthetic feature shards (a fixed random projection of the frames and expressions) for a SAM2 preset:"
-        + " --data DIR writes DIR/features/<source>/, --benchmark DIR writes DIR/features/egomask-bench/<split>/.")
+    description = "Write synthetic feature shards (a fixed random projection of the frames and expressions) for a SAM2 or"
+        + " depth preset: --data DIR writes DIR/features/<source>/, --benchmark DIR writes DIR/features/egomask-bench/<split>/"
+        + " (SAM2 presets; a depth preset's validation data is a prepared depth split under --data).")
 final class GenerateFeaturesCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Prepared shards root (as 'prepare --out' wrote it).")
   String data;
@@ -27,7 +29,7 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
   @Option(names = "--benchmark", paramLabel = "DIR", description = "EgoMask-layout benchmark root.")
   Path benchmark;
 
-  @Option(names = "--preset", defaultValue = ModelConfig.SAM2_SMALL, description = "sam2-decoder-small or sam2-decoder (default ${DEFAULT-VALUE}).")
+  @Option(names = "--preset", defaultValue = ModelConfig.SAM2_SMALL, description = "sam2-decoder-small, sam2-decoder, egodtm-depth-small or egodtm-depth (default ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the projections (default ${DEFAULT-VALUE}); use the same one for data and benchmark.")
@@ -44,7 +46,13 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
     ModelConfig model = ModelConfig.preset(preset, 7L);
     if (!model.usesFeatures()) {
       throw new IllegalArgumentException("--preset " + preset + " reads frames; feature shards are for "
-          + ModelConfig.SAM2_SMALL + " and " + ModelConfig.SAM2_FULL);
+          + ModelConfig.SAM2_SMALL + ", " + ModelConfig.SAM2_FULL + ", " + ModelConfig.DEPTH_SMALL + " and "
+          + ModelConfig.DEPTH_FULL);
+    }
+    if (model.predictsDepth() && benchmark != null) {
+      throw new IllegalArgumentException("--benchmark is an EgoMask-layout benchmark, which --preset " + preset
+          + " cannot score; prepare a depth split (e.g. 'generate --layout depth --split valid') and pass its"
+          + " shards root as --data");
     }
     Configuration conf = new Configuration();
     if (data != null) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /** {@code egotune models}: the model presets with their parameter counts, inputs and outputs. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-    description = "List the model presets: parameters, inputs (name and shape, N = batch) and mask size.")
+    description = "List the model presets: parameters, inputs and outputs (name and shape, N = batch).")
 final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
@@ -21,9 +21,9 @@ final class ModelsCommand implements Callable<Integer> {
       for (Map.Entry<String, long[]> e : m.inputs().entrySet()) {
         System.out.printf("  input  %-18s %s%n", e.getKey(), shape(e.getValue()));
       }
-      int s = mc.maskSize();
-      System.out.printf("  output %-18s [N, 1, %d, %d]%n", SegModel.MASK_LOGITS, s, s);
-      System.out.printf("  output %-18s [N, 1]%n", SegModel.PRESENCE_LOGIT);
+      for (Map.Entry<String, long[]> e : m.outputs().entrySet()) {
+        System.out.printf("  output %-18s %s%n", e.getKey(), shape(e.getValue()));
+      }
     }
     return 0;
   }

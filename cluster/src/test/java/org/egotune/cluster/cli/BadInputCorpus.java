@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.synth.Layout;
 import org.egotune.mixer.synth.SynthConfig;
 import org.egotune.mixer.synth.SyntheticDatasets;
@@ -89,6 +90,13 @@ final class BadInputCorpus {
       }
     }
     JSON.writeValue(dict.toFile(), d);
+  }
+
+  /** Rewrites a 32 x 32 depth label with {@code value} at row 5, column 7 (the rest as it was). */
+  static void damageDepth(Path npy, float value) throws IOException {
+    float[] map = DepthLabels.readNpy(npy.toString(), Files.readAllBytes(npy), 32, 32);
+    map[5 * 32 + 7] = value;
+    Files.write(npy, DepthLabels.toNpy(map, 32, 32));
   }
 
   static byte[] image(String format, int type, int height, int width) throws IOException {

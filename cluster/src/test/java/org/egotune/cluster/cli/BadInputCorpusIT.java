@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.egotune.trainer.config.ConfigLoader;
 import org.egotune.trainer.config.JobConfig;
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.mix.MixSource;
 import org.egotune.mixer.mix.RatioMixer;
 import org.egotune.mixer.synth.Layout;
@@ -164,6 +165,25 @@ class BadInputCorpusIT {
             root -> Files.write(videoFile(root, "train/JPEGImages", 3),
                 BadInputCorpus.image("jpg", BufferedImage.TYPE_INT_RGB, 48, 32)),
             ".jpg", "frame is 48x32", "32x32"),
+        // --- depth labels (the depth layout)
+        prepare("depth-label-of-another-size", Layout.DEPTH,
+            root -> Files.write(videoFile(root, "train/depth", 1), DepthLabels.toNpy(new float[16 * 16], 16, 16)),
+            "depth_0000/00001.npy", "depth map shape is (16,16), expected (32, 32)"),
+        prepare("depth-label-nan", Layout.DEPTH,
+            root -> BadInputCorpus.damageDepth(videoFile(root, "train/depth", 2), Float.NaN),
+            "depth_0000/00002.npy", "is NaN"),
+        prepare("depth-label-negative", Layout.DEPTH,
+            root -> BadInputCorpus.damageDepth(videoFile(root, "train/depth", 0), -0.5f),
+            "depth_0000/00000.npy", "is negative (-0.5)"),
+        prepare("depth-label-float64", Layout.DEPTH, root -> {
+          Path f = videoFile(root, "train/depth", 3);
+          byte[] b = Files.readAllBytes(f);
+          Files.write(f, new String(b, StandardCharsets.ISO_8859_1).replace("'<f4'", "'<f8'")
+              .getBytes(StandardCharsets.ISO_8859_1));
+        }, "depth_0000/00003.npy", "dtype is '<f8', expected float32 '<f4'"),
+        prepare("depth-label-missing", Layout.DEPTH,
+            root -> Files.delete(videoFile(root, "train/depth", 2)),
+            "depth_0000/00002.npy", "depth label not found"),
         // --- frames and counts
         prepare("frame-missing", Layout.REF_YOUTUBE_VOS,
             root -> Files.delete(videoFile(root, "train/JPEGImages", 2)),

@@ -73,7 +73,7 @@ class EgoTuneCliTest {
         "prepare", List.of("--layout", "--input", "--out", "--source", "--samples-per-shard", "--overwrite"),
         "train", List.of("--config", "--master", "--workers", "--steps", "--mix", "--shards",
             "--checkpoint-dir", "--weights", "--resume", "--print-config"),
-        "evaluate", List.of("--benchmark", "--split", "--checkpoint", "--json"),
+        "evaluate", List.of("--benchmark", "--kind", "--split", "--checkpoint", "--predictions", "--json"),
         "export", List.of("--checkpoint", "--preset", "--seed", "--out", "--overwrite"),
         "generate-features", List.of("--data", "--benchmark", "--preset", "--seed", "--overwrite"));
     for (Map.Entry<String, List<String>> e : keyOptions.entrySet()) {
@@ -94,9 +94,22 @@ class EgoTuneCliTest {
     assertEquals(0, r.code(), r.describe());
     for (String text : List.of("tiny:", "sam2-decoder-small:", "sam2-decoder:", "8,911,845",
         "image_embeddings   [N, 256, 64, 64]", "seg_hidden_state   [N, 2048]", "frames             [N, 3, 32, 32]",
-        "mask_logits        [N, 1, 256, 256]")) {
+        "mask_logits        [N, 1, 256, 256]", "egodtm-depth:", "egodtm-depth-small:", "9,786,561",
+        "patch_tokens       [N, 4, 196, 768]", "depth              [N, 4, 56, 56]")) {
       assertContains(r, text, "egotune models");
     }
+  }
+
+  @Test
+  void exportDepthPresetWritesEgoDtmNamedSafetensors() throws Exception {
+    Path f = tmp.resolve("depth.safetensors");
+    Run r = run("export", "--preset", "egodtm-depth-small", "--seed", "3", "--format", "safetensors", "--out", f.toString());
+    assertEquals(0, r.code(), r.describe());
+    var tensors = org.egotune.model.io.Safetensors.read(f).tensors();
+    var fresh = org.egotune.model.SegModel.build(org.egotune.model.ModelConfig.preset("egodtm-depth-small", 3L));
+    assertEquals(new java.util.ArrayList<>(fresh.stateDict().keySet()), new java.util.ArrayList<>(tensors.keySet()));
+    assertTrue(tensors.containsKey("decoder.transformer_self_attention_layers.0.self_attn.Wqkv.weight"), tensors.keySet().toString());
+    assertEquals(fresh.stateDict().get("fpn.simfp_2.0.weight"), tensors.get("fpn.simfp_2.0.weight"));
   }
 
   @Test
@@ -218,6 +231,60 @@ class EgoTuneCliTest {
     assertTrue(r.err().contains(missing.toString()), "the error names the checkpoint path\n" + r.describe());
     assertTrue(r.err().contains("checkpoint"), "the error says what is missing\n" + r.describe());
     assertFalse(Files.exists(out), "nothing is exported");
+  }
+
+  /**
+   * One narration, one object on one 4x4 frame: ground truth the top-left 2x2 block ([0, 2, 2, 2, 10]
+   * in column-major runs), predicted the top-left 2x3 block ([0, 2, 2, 2, 2, 2, 6]): J = 4/6, F = 1
+   * (every boundary pixel within the 1-pixel tolerance of the other's), J&F = 5/6.
+   */
+  @Test
+  void evaluateKindNvosScoresPredictionFilesAgainstABenchmarkJson() throws Exception {
+    Path bench = tmp.resolve("nvos.json");
+    Files.writeString(bench, "{\"narrations\": [{\"id\": \"n1\", \"split\": \"val\", \"video\": \"P01_107\","
+        + " \"size\": [4, 4], \"frames\": [\"a\"], \"objects\": [{\"id\": \"1\", \"annotations\": {\"a\":"
+        + " {\"exhaustive\": \"y\", \"instances\": [{\"size\": [4, 4], \"counts\": [0, 2, 2, 2, 10]}]}}}]}]}");
+    Path pred = tmp.resolve("preds/val/P01_107/n1/n1-1.json");
+    Files.createDirectories(pred.getParent());
+    Files.writeString(pred, "{\"a\": {\"size\": [4, 4], \"counts\": [0, 2, 2, 2, 2, 2, 6]}}");
+    Path json = tmp.resolve("nvos-metrics.json");
+    String preds = tmp.resolve("preds").toString();
+    Run r = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--predictions", preds,
+        "--json", json.toString());
+    assertEquals(0, r.code(), r.describe());
+    assertContains(r, "| overall | 1 | 1 | 83.33 | 66.67 | 100.00 | 66.67 | 66.67 |", "the overall row");
+    assertContains(r, "| exhaustive=y | 1 | 1 | 83.33 |", "the row of exhaustive objects");
+    assertTrue(Files.readString(json).contains("\"J&F\" : 83.33"), Files.readString(json));
+    Run test = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--predictions", preds,
+        "--split", "test");
+    assertEquals(2, test.code(), test.describe());
+    assertContains(test, "splits present: [val]", "a split no narration has");
+    Run kind = run("evaluate", "--kind", "davis", "--benchmark", bench.toString(), "--predictions", preds);
+    assertEquals(2, kind.code(), kind.describe());
+    assertContains(kind, "--kind must be egomask, nvos or depth, found 'davis'", "an unknown kind");
+    Run ckpt = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--checkpoint", preds);
+    assertEquals(2, ckpt.code(), ckpt.describe());
+    assertContains(ckpt, "--kind nvos scores --predictions only", "no checkpoint scoring for NVOS yet");
+    Files.writeString(pred, "{\"a\": {\"size\": [8, 8], \"counts\": [64]}}");
+    Run bad = run("evaluate", "--kind", "nvos", "--benchmark", bench.toString(), "--predictions", preds);
+    assertEquals(2, bad.code(), bad.describe());
+    assertContains(bad, pred + ": a: mask size is 8x8 but the frame is 4x4", "a bad prediction file");
+  }
+
+  /** The depth path's user errors: each exits 2 with one line naming the flag or directory. */
+  @Test
+  void depthUserErrorsNameTheFlagOrDirectory() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("no-depth-here"));
+    Run preds = run("evaluate", "--kind", "depth", "--benchmark", empty.toString(), "--predictions", empty.toString());
+    assertEquals(2, preds.code(), preds.describe());
+    assertContains(preds, "--kind depth scores --checkpoint only", "no depth prediction files");
+    Run noData = run("evaluate", "--kind", "depth", "--benchmark", empty.toString(), "--checkpoint", empty.toString());
+    assertEquals(2, noData.code(), noData.describe());
+    assertContains(noData, empty + " is neither a prepared depth dataset", "a benchmark that is not prepared depth data");
+    Run bench = run("generate-features", "--preset", "egodtm-depth-small", "--benchmark", empty.toString());
+    assertEquals(2, bench.code(), bench.describe());
+    assertContains(bench, "--benchmark is an EgoMask-layout benchmark, which --preset egodtm-depth-small cannot score",
+        "depth features come from prepared depth data");
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.egotune.cluster.spark.SparkRuntime;
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.layout.DatasetLayouts;
 import org.egotune.mixer.reader.BadSample;
 import org.egotune.mixer.reader.BadSamplePolicy;
@@ -125,6 +126,52 @@ class PrepareBadSamplesIT {
     assertTrue(e.getCause().getMessage().startsWith("sample videos.mevis_0002.expressions."), chain(e));
     assertFalse(chain(e).contains("SparkException"), chain(e));
     assertFalse(Files.exists(tmp.resolve("shards-fail/mevis/manifest.json")));
+  }
+
+  /**
+   * The depth layout through prepare: labels ride in the shards as read from their files; a NaN
+   * label under skip leaves out exactly its video's samples, listed with the file and the pixel;
+   * under fail the task's bad input names the file.
+   */
+  @Test
+  void depthLabelsAreShardedAndABadOneIsSkippedOrNamed() throws Exception {
+    Path raw = tmp.resolve("depth");
+    SyntheticDatasets.generate(new SynthConfig(Layout.DEPTH, 3, 3, 4, 32, 32), raw);
+    List<ClipRecord> clean = DatasetLayouts.get("depth").read(raw).records();
+    Path bad = raw.resolve("train/depth/depth_0001/00002.npy");
+    float[] map = DepthLabels.readNpy(bad.toString(), Files.readAllBytes(bad), 32, 32);
+    map[3 * 32 + 4] = Float.NaN;
+    Files.write(bad, DepthLabels.toNpy(map, 32, 32));
+    long affected = clean.stream().filter(r -> r.video().equals("depth_0001")).count();
+    assertTrue(affected > 0, "test setup: depth_0001 has expressions");
+
+    String out = tmp.resolve("shards").toString();
+    PrepareJob.Result r = PrepareJob.run(spark,
+        new PrepareJob.Request("depth", raw, out, null, null, 2, false, BadSamplePolicy.SKIP));
+    assertEquals(clean.size() - affected, r.samples());
+    assertEquals(affected, r.skipped().bad());
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.resolve("shards/depth").toUri());
+    for (BadSample b : SkipReport.read(conf, dir)) {
+      assertEquals("depth_0001", b.video());
+      assertEquals(bad.toString(), b.file());
+      assertTrue(b.reason().startsWith("inverse depth at row 3, column 4 is NaN"), b.reason());
+    }
+    try (ShardedDataset ds = ShardedDataset.open(conf, dir)) {
+      for (long i = 0; i < ds.size(); i++) {
+        org.egotune.mixer.record.Sample s = ds.get(i);
+        assertEquals(4, s.depths().size());
+        Path f = Path.of(s.record().depthFiles().get(1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+            DepthLabels.readNpy(f.toString(), Files.readAllBytes(f), 32, 32), s.depths().get(1));
+      }
+    }
+    Exception e = assertThrows(Exception.class, () -> PrepareJob.run(spark,
+        new PrepareJob.Request("depth", raw, tmp.resolve("fail").toString(), null, null, 2, false,
+            BadSamplePolicy.FAIL)));
+    assertTrue(e.getCause() instanceof DatasetFormatException, chain(e));
+    assertTrue(chain(e).contains(bad + ": inverse depth at row 3, column 4 is NaN"), chain(e));
+    assertFalse(Files.exists(tmp.resolve("fail/depth/manifest.json")));
   }
 
   private static String chain(Throwable t) {

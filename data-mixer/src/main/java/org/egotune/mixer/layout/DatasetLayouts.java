@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.egotune.mixer.layout.DatasetLayout.Role;
+import org.egotune.mixer.reader.DepthReader;
 import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.EgoMaskTrainReader;
 import org.egotune.mixer.reader.MevisReader;
@@ -30,7 +31,9 @@ public final class DatasetLayouts {
       new DatasetLayout("mevis", Role.TRAINING, List.of("train", "valid_u", "valid"),
           new MevisReader(), Layout.MEVIS),
       new DatasetLayout("ref-davis", Role.TRAINING, List.of("train", "valid"),
-          new RefYoutubeVosReader(), Layout.REF_DAVIS));
+          new RefYoutubeVosReader(), Layout.REF_DAVIS),
+      new DatasetLayout("depth", Role.TRAINING, List.of("train", "valid"),
+          new DepthReader(), Layout.DEPTH));
 
   private DatasetLayouts() {}
 

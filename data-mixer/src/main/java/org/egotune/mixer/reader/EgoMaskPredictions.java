@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.record.ClipRecord;
@@ -58,13 +57,21 @@ public final class EgoMaskPredictions {
       }
       p = full;
     }
+    return readDict(p, r.height(), r.width());
+  }
+
+  /**
+   * A prediction file's dict, frame name to RLE (null where the file has null), every mask checked to
+   * be {@code height x width}; shared with {@link NvosPredictions}, whose files have the same form.
+   */
+  static Map<String, Rle> readDict(Path p, int height, int width) throws DatasetFormatException {
     JsonNode dict = ReaderSupport.requireObject(ReaderSupport.readJson(p), p, "(root)");
     Map<String, Rle> out = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = dict.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       out.put(e.getKey(), e.getValue().isNull() ? null
-          : ReaderSupport.parseRle(e.getValue(), p, e.getKey(), r.height(), r.width()));
+          : ReaderSupport.parseRle(e.getValue(), p, e.getKey(), height, width));
     }
     return out;
   }
@@ -74,9 +81,15 @@ public final class EgoMaskPredictions {
    * atomically: a temporary file renamed into place.
    */
   public static Path write(Path root, ClipRecord r, Map<String, Rle> masks) {
-    Path p = file(root, splitOf(r), r);
+    return writeDict(file(root, splitOf(r), r), r.frameNames(), masks);
+  }
+
+  /**
+   * Writes {@code masks} of the frames in {@code order} that are non-empty to {@code p} (compressed
+   * counts), atomically: a temporary file renamed into place. Shared with {@link NvosPredictions}.
+   */
+  static Path writeDict(Path p, Iterable<String> order, Map<String, Rle> masks) {
     ObjectNode dict = JSON.createObjectNode();
-    List<String> order = r.frameNames();
     for (String f : order) {
       Rle m = masks.get(f);
       if (m != null && m.area() > 0) {

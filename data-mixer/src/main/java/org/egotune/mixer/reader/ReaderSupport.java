@@ -110,17 +110,23 @@ final class ReaderSupport {
    * is refused, so a hostile meta file cannot make a reader open files elsewhere.
    */
   static String safeName(String name, Path file, String where) throws DatasetFormatException {
-    if (name.isEmpty()
-        || name.equals(".")
-        || name.equals("..")
-        || name.indexOf('/') >= 0
-        || name.indexOf('\\') >= 0
-        || name.indexOf('\0') >= 0) {
+    if (!isPlainName(name)) {
       throw new DatasetFormatException(
           file + ": " + where + ": \"" + name + "\" is not a plain file name (expected no '/',"
               + " '\\' or NUL and not '.' or '..'; it must not leave the dataset root)");
     }
     return name;
+  }
+
+  /** True when {@code name} is one path segment that stays in its directory (see {@link #safeName}). */
+  static boolean isPlainName(String name) {
+    return name != null
+        && !name.isEmpty()
+        && !name.equals(".")
+        && !name.equals("..")
+        && name.indexOf('/') < 0
+        && name.indexOf('\\') < 0
+        && name.indexOf('\0') < 0;
   }
 
   /** Child {@code key} of object {@code parent}, which must exist and not be null. */

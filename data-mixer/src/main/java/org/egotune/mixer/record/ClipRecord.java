@@ -21,6 +21,9 @@ import org.egotune.mixer.mask.Rle;
  *     which the EgoMask scorer's IoU_gold selects on
  * @param height frame height in pixels
  * @param width frame width in pixels
+ * @param depthFiles one depth label file per frame ({@code org.egotune.mixer.depth.DepthLabels}),
+ *     aligned with frameNames, or empty when the layout has no depth labels (every layout but
+ *     {@code depth})
  */
 public record ClipRecord(
     String source,
@@ -33,8 +36,17 @@ public record ClipRecord(
     List<Rle> masks,
     Set<String> annotatedFrames,
     int height,
-    int width)
+    int width,
+    List<String> depthFiles)
     implements java.io.Serializable {
+
+  /** A record without depth labels. */
+  public ClipRecord(String source, String video, String expId, String expression, List<String> objIds,
+      List<String> frameNames, List<String> frameFiles, List<Rle> masks, Set<String> annotatedFrames,
+      int height, int width) {
+    this(source, video, expId, expression, objIds, frameNames, frameFiles, masks, annotatedFrames,
+        height, width, List.of());
+  }
 
   public ClipRecord {
     Objects.requireNonNull(source, "source");
@@ -47,6 +59,7 @@ public record ClipRecord(
     // masks may hold nulls (absent frames), so no List.copyOf
     masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
     annotatedFrames = Set.copyOf(annotatedFrames);
+    depthFiles = List.copyOf(depthFiles);
     if (frameNames.isEmpty()) {
       throw new IllegalArgumentException("video " + video + " expression " + expId + ": no frames");
     }
@@ -54,6 +67,11 @@ public record ClipRecord(
       throw new IllegalArgumentException(
           "video " + video + " expression " + expId + ": " + frameNames.size() + " frame names but "
               + frameFiles.size() + " frame files and " + masks.size() + " masks");
+    }
+    if (!depthFiles.isEmpty() && depthFiles.size() != frameNames.size()) {
+      throw new IllegalArgumentException(
+          "video " + video + " expression " + expId + ": " + frameNames.size() + " frame names but "
+              + depthFiles.size() + " depth files (expected one per frame, or none)");
     }
     if (height <= 0 || width <= 0) {
       throw new IllegalArgumentException(
@@ -67,6 +85,11 @@ public record ClipRecord(
                 + m.width() + ", frame is " + height + "x" + width);
       }
     }
+  }
+
+  /** Whether the record carries a depth label per frame. */
+  public boolean hasDepth() {
+    return !depthFiles.isEmpty();
   }
 
   /** Number of frames in which the target is present (non-null, non-empty mask). */

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.record.FrameHeader;
@@ -32,19 +33,24 @@ public final class FrameFiles {
    * @throws IOException naming the file if it is missing or unreadable
    */
   public static byte[] read(Configuration conf, String file) throws IOException {
+    return read(conf, file, "frame");
+  }
+
+  private static byte[] read(Configuration conf, String file, String what) throws IOException {
     Path path = toPath(file);
     FileSystem fs = path.getFileSystem(conf);
     try {
       return ShardFiles.readAll(fs, path);
     } catch (java.io.FileNotFoundException e) {
-      throw new IOException("frame file " + file + " not found", e);
+      throw new IOException(what + " file " + file + " not found", e);
     }
   }
 
   /**
    * Reads every frame file of {@code r} into a self-contained sample, each checked with {@link
    * #requireFrame}: a damaged frame stops {@code prepare} here, naming the file, instead of being
-   * decoded half-grey during training.
+   * decoded half-grey during training. Depth label files, when the record has them, are read and
+   * checked the same way ({@link DepthLabels#readNpy}: size, dtype, NaN, negative, above 1).
    */
   public static Sample toSample(Configuration conf, ClipRecord r) throws IOException {
     List<byte[]> frames = new ArrayList<>(r.frameFiles().size());
@@ -53,7 +59,11 @@ public final class FrameFiles {
       requireFrame(f, b, r.height(), r.width());
       frames.add(b);
     }
-    return new Sample(r, frames);
+    List<float[]> depths = new ArrayList<>(r.depthFiles().size());
+    for (String f : r.depthFiles()) {
+      depths.add(DepthLabels.readNpy(f, read(conf, f, "depth label"), r.height(), r.width()));
+    }
+    return new Sample(r, frames, depths);
   }
 
   /**

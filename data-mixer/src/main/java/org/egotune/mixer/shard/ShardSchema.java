@@ -20,6 +20,7 @@ import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.mask.Rle;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.reader.DatasetFormatException;
@@ -36,26 +37,48 @@ final class ShardSchema {
    * what every source already provides and a fraction of the size of a decoded bitmap. Frame files
    * are kept alongside the bytes so a sample can be traced back to its origin.
    */
-  static final MessageType SCHEMA =
-      MessageTypeParser.parseMessageType(
-          "message egotune_sample {\n"
-              + "  required binary source (UTF8);\n"
-              + "  required binary video (UTF8);\n"
-              + "  required binary exp_id (UTF8);\n"
-              + "  required binary expression (UTF8);\n"
-              + "  required int32 height;\n"
-              + "  required int32 width;\n"
-              + "  repeated binary obj_ids (UTF8);\n"
-              + "  repeated group frames {\n"
-              + "    required binary name (UTF8);\n"
-              + "    required binary file (UTF8);\n"
-              + "    required binary image;\n"
-              + "    optional binary rle (UTF8);\n"
-              + "    required boolean annotated;\n"
-              + "  }\n"
-              + "}");
+  static final MessageType SCHEMA = schema("");
+
+  /** The row schema with {@code extraFrameFields} appended to the frame group's fields. */
+  private static MessageType schema(String extraFrameFields) {
+    return MessageTypeParser.parseMessageType(
+        "message egotune_sample {\n"
+            + "  required binary source (UTF8);\n"
+            + "  required binary video (UTF8);\n"
+            + "  required binary exp_id (UTF8);\n"
+            + "  required binary expression (UTF8);\n"
+            + "  required int32 height;\n"
+            + "  required int32 width;\n"
+            + "  repeated binary obj_ids (UTF8);\n"
+            + "  repeated group frames {\n"
+            + "    required binary name (UTF8);\n"
+            + "    required binary file (UTF8);\n"
+            + "    required binary image;\n"
+            + "    optional binary rle (UTF8);\n"
+            + "    required boolean annotated;\n"
+            + extraFrameFields
+            + "  }\n"
+            + "}");
+  }
 
   private static final SimpleGroupFactory FACTORY = new SimpleGroupFactory(SCHEMA);
+
+  /**
+   * The row schema of samples with depth labels ({@code depth} layout): {@link #SCHEMA} plus, per
+   * frame, the label's file and its checked map as float32 little-endian bytes, row-major, of the
+   * frame's size ({@code DepthLabels.toShardBytes}). A second schema rather than optional columns
+   * in the first, so shards without depth keep their schema and columns.
+   */
+  static final MessageType DEPTH_SCHEMA = schema(
+      "    required binary depth_file (UTF8);\n"
+          + "    required binary depth;\n");
+
+  private static final SimpleGroupFactory DEPTH_FACTORY = new SimpleGroupFactory(DEPTH_SCHEMA);
+
+  /** The schema {@code s} is written with: {@link #DEPTH_SCHEMA} when it has depth labels. */
+  static MessageType schemaOf(Sample s) {
+    return s.record().hasDepth() ? DEPTH_SCHEMA : SCHEMA;
+  }
 
   private ShardSchema() {}
 
@@ -66,7 +89,7 @@ final class ShardSchema {
    */
   static Group toGroup(Sample s, long[] dropped) {
     ClipRecord r = s.record();
-    Group g = FACTORY.newGroup();
+    Group g = (r.hasDepth() ? DEPTH_FACTORY : FACTORY).newGroup();
     g.append("source", r.source());
     g.append("video", r.video());
     g.append("exp_id", r.expId());
@@ -93,6 +116,10 @@ final class ShardSchema {
         f.append("rle", m.toCompressedString());
       }
       f.append("annotated", r.annotatedFrames().contains(name));
+      if (r.hasDepth()) {
+        f.append("depth_file", r.depthFiles().get(i));
+        f.append("depth", Binary.fromConstantByteArray(DepthLabels.toShardBytes(s.depths().get(i))));
+      }
     }
     return g;
   }
@@ -111,8 +138,15 @@ final class ShardSchema {
     List<Rle> masks = new ArrayList<>(nFrames);
     List<byte[]> images = new ArrayList<>(nFrames);
     Set<String> annotated = new HashSet<>();
+    boolean depth = g.getType().getType("frames").asGroupType().containsField("depth");
+    List<String> depthFiles = new ArrayList<>(depth ? nFrames : 0);
+    List<float[]> depths = new ArrayList<>(depth ? nFrames : 0);
     for (int i = 0; i < nFrames; i++) {
       Group f = g.getGroup("frames", i);
+      if (depth) {
+        depthFiles.add(f.getString("depth_file", 0));
+        depths.add(DepthLabels.fromShardBytes(f.getBinary("depth", 0).getBytes(), h, w));
+      }
       String name = f.getString("name", 0);
       names.add(name);
       files.add(f.getString("file", 0));
@@ -137,8 +171,9 @@ final class ShardSchema {
             masks,
             annotated,
             h,
-            w);
-    return new Sample(r, images);
+            w,
+            depthFiles);
+    return new Sample(r, images, depths);
   }
 
   /**
@@ -151,13 +186,15 @@ final class ShardSchema {
     MessageType foreign = null;
     try (ParquetFileReader reader = ParquetFileReader.open(new BytesInputFile(bytes))) {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-      if (!fileSchema.equals(SCHEMA)) {
+      MessageType schema = fileSchema.equals(SCHEMA) ? SCHEMA
+          : fileSchema.equals(DEPTH_SCHEMA) ? DEPTH_SCHEMA : null;
+      if (schema == null) {
         foreign = fileSchema;
       } else {
-        MessageColumnIO io = new ColumnIOFactory().getColumnIO(SCHEMA);
+        MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
         PageReadStore pages;
         while ((pages = reader.readNextRowGroup()) != null) {
-          RecordReader<Group> rows = io.getRecordReader(pages, new GroupRecordConverter(SCHEMA));
+          RecordReader<Group> rows = io.getRecordReader(pages, new GroupRecordConverter(schema));
           for (long i = 0; i < pages.getRowCount(); i++) {
             out.add(fromGroup(rows.read()));
           }

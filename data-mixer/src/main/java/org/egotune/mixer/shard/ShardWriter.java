@@ -13,6 +13,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.MessageType;
 import org.egotune.mixer.record.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,20 +66,31 @@ public final class ShardWriter {
     int count = 0;
     long[] dropped = {0};
     boolean done = false;
+    // The first sample decides the schema (depth labels or not); an empty shard has the plain one.
+    Sample first = samples.hasNext() ? Objects.requireNonNull(samples.next(), "sample") : null;
+    MessageType schema = first == null ? ShardSchema.SCHEMA : ShardSchema.schemaOf(first);
     try {
-      try (ParquetWriter<Group> writer =
+      ExampleParquetWriter.Builder builder =
           ExampleParquetWriter.builder(HadoopOutputFile.fromPath(tmp, conf))
               .withConf(conf)
-              .withType(ShardSchema.SCHEMA)
+              .withType(schema)
               .withWriteMode(ParquetFileWriter.Mode.CREATE)
               .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
               // A dictionary over unique image bytes only costs memory before being abandoned.
-              .withDictionaryEncoding("frames.image", false)
-              .build()) {
-        while (samples.hasNext()) {
-          Sample s = Objects.requireNonNull(samples.next(), "sample");
+              .withDictionaryEncoding("frames.image", false);
+      if (schema == ShardSchema.DEPTH_SCHEMA) {
+        builder = builder.withDictionaryEncoding("frames.depth", false);
+      }
+      try (ParquetWriter<Group> writer = builder.build()) {
+        Sample s = first;
+        while (s != null) {
+          if (ShardSchema.schemaOf(s) != schema) {
+            throw new IllegalArgumentException("shard " + shardIndex + " mixes samples with and without"
+                + " depth labels (video " + s.record().video() + "); a dataset is one or the other");
+          }
           writer.write(ShardSchema.toGroup(s, dropped));
           count++;
+          s = samples.hasNext() ? Objects.requireNonNull(samples.next(), "sample") : null;
         }
       }
       long bytes = fs.getFileStatus(tmp).getLen();

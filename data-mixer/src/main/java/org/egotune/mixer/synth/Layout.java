@@ -12,7 +12,9 @@ public enum Layout {
   EGOMASK_BENCH("egomask-bench"),
   REF_YOUTUBE_VOS("ref-youtube-vos"),
   MEVIS("mevis"),
-  REF_DAVIS("ref-davis");
+  REF_DAVIS("ref-davis"),
+  /** Ours: ray-cast tabletop clips with a normalised inverse-depth label per frame (docs/data.md). */
+  DEPTH("depth");
 
   private final String id;
 

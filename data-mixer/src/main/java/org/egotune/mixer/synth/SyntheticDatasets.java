@@ -52,6 +52,15 @@ public final class SyntheticDatasets {
     int frames = 0;
     int expressions = 0;
     for (String split : cfg.splits()) {
+      if (cfg.layout() == Layout.DEPTH) {
+        // ray-cast scenes of their own, not ScenePlanner's flat sprites
+        int[] n = DepthSynth.write(cfg.forSplit(split), outDir, split);
+        videoCount += n[0];
+        objects += n[1];
+        expressions += n[2];
+        frames += n[3];
+        continue;
+      }
       List<SynthVideo> videos = ScenePlanner.plan(cfg.forSplit(split));
       int splitObjects = 0;
       for (SynthVideo v : videos) {
@@ -69,6 +78,7 @@ public final class SyntheticDatasets {
             case REF_YOUTUBE_VOS -> writePaletteLayout(videos, outDir, split, false, masks);
             case MEVIS -> writeMevis(videos, outDir, split, masks);
             case REF_DAVIS -> writePaletteLayout(videos, outDir, split, true, masks);
+            case DEPTH -> throw new IllegalStateException("written by DepthSynth above");
           };
     }
     SynthSummary summary = new SynthSummary(videoCount, objects, expressions, frames);
@@ -366,7 +376,7 @@ public final class SyntheticDatasets {
     return n;
   }
 
-  private static void writeJson(Path file, ObjectNode node, boolean pretty) throws IOException {
+  static void writeJson(Path file, ObjectNode node, boolean pretty) throws IOException {
     Files.createDirectories(file.getParent());
     (pretty ? PRETTY : JSON.writer()).writeValue(file.toFile(), node);
   }

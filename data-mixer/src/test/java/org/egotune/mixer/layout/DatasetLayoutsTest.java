@@ -74,13 +74,13 @@ class DatasetLayoutsTest {
 
   @Test
   void registryKnowsRolesAndRefusesUnknownNamesAndSplits() {
-    assertEquals(List.of("egomask-train", "ref-youtube-vos", "mevis", "ref-davis"),
+    assertEquals(List.of("egomask-train", "ref-youtube-vos", "mevis", "ref-davis", "depth"),
         DatasetLayouts.names(Role.TRAINING));
     assertEquals(List.of("egomask-bench"), DatasetLayouts.names(Role.BENCHMARK));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DatasetLayouts.get("davis"));
     assertEquals("unknown layout 'davis', expected one of egomask-train, egomask-bench,"
-        + " ref-youtube-vos, mevis, ref-davis", e.getMessage());
+        + " ref-youtube-vos, mevis, ref-davis, depth", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> DatasetLayouts.get("mevis").split("val"));
     assertEquals("--split val is not a split of layout mevis (expected one of train, valid_u, valid)",
         e.getMessage());
@@ -89,7 +89,7 @@ class DatasetLayoutsTest {
 
   /** Generates every split of {@code name}, reads each, checks its records come from that split. */
   @ParameterizedTest
-  @ValueSource(strings = {"egomask-train", "ref-youtube-vos", "mevis", "ref-davis"})
+  @ValueSource(strings = {"egomask-train", "ref-youtube-vos", "mevis", "ref-davis", "depth"})
   void everySplitIsReadFromItsOwnFolder(String name) throws IOException {
     DatasetLayout layout = DatasetLayouts.get(name);
     Path root = tmp.resolve(name);
@@ -122,6 +122,7 @@ class DatasetLayoutsTest {
 
   private static Set<String> metaExpressions(Path root, String layout, String split) throws IOException {
     Path meta = layout.equals("mevis") ? root.resolve(split).resolve("meta_expressions.json")
+        : layout.equals("depth") ? root.resolve(split).resolve("index.json")
         : root.resolve("meta_expressions").resolve(split).resolve("meta_expressions.json");
     Set<String> out = new HashSet<>();
     JsonNode videos = JSON.readTree(meta.toFile()).get("videos");
@@ -158,7 +159,7 @@ class DatasetLayoutsTest {
 
   /** The rows' source is the one asked for, for every reader (feature lookup goes by it). */
   @ParameterizedTest
-  @ValueSource(strings = {"egomask-train", "egomask-bench", "ref-youtube-vos", "mevis", "ref-davis"})
+  @ValueSource(strings = {"egomask-train", "egomask-bench", "ref-youtube-vos", "mevis", "ref-davis", "depth"})
   void everyRecordCarriesTheRequestedSource(String name) throws IOException {
     DatasetLayout layout = DatasetLayouts.get(name);
     Path root = tmp.resolve(name);

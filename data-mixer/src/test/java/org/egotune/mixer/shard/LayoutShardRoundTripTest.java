@@ -1,5 +1,6 @@
 package org.egotune.mixer.shard;
 
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.layout.DatasetLayouts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,7 @@ class LayoutShardRoundTripTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Layout.class, names = {"EGOMASK_TRAIN", "REF_YOUTUBE_VOS", "MEVIS", "REF_DAVIS"})
+  @EnumSource(value = Layout.class, names = {"EGOMASK_TRAIN", "REF_YOUTUBE_VOS", "MEVIS", "REF_DAVIS", "DEPTH"})
   void recordsAndFramesSurviveSharding(Layout layout) throws IOException {
     java.nio.file.Path raw = tmp.resolve("raw");
     SyntheticDatasets.generate(new SynthConfig(layout, 3, 3, 4, 40, 40), raw);
@@ -64,7 +65,32 @@ class LayoutShardRoundTripTest {
               Files.readAllBytes(java.nio.file.Path.of(records.get(i).frameFiles().get(f))),
               s.frames().get(f), layout.id() + " sample " + i + " frame " + f);
         }
+        // depth labels ride along, as read and checked from their files (none for other layouts)
+        assertEquals(layout == Layout.DEPTH ? s.frames().size() : 0, s.depths().size());
+        for (int f = 0; f < s.depths().size(); f++) {
+          String file = records.get(i).depthFiles().get(f);
+          assertArrayEquals(DepthLabels.readNpy(file, Files.readAllBytes(java.nio.file.Path.of(file)),
+              s.record().height(), s.record().width()), s.depths().get(f), file);
+        }
       }
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aShardHoldsSamplesWithDepthOrWithoutNeverBoth() throws IOException {
+    java.nio.file.Path raw = tmp.resolve("raw");
+    SyntheticDatasets.generate(new SynthConfig(Layout.DEPTH, 3, 1, 4, 32, 32), raw);
+    ClipRecord r = read(Layout.DEPTH, raw).get(0);
+    Configuration conf = new Configuration();
+    Sample withDepth = FrameFiles.toSample(conf, r);
+    ClipRecord plain = new ClipRecord(r.source(), r.video(), r.expId(), r.expression(), r.objIds(),
+        r.frameNames(), r.frameFiles(), r.masks(), r.annotatedFrames(), r.height(), r.width());
+    Sample without = new Sample(plain, withDepth.frames());
+    Path dir = new Path(tmp.resolve("shards").toUri());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ShardWriter.writeShard(conf, dir, 0, List.of(withDepth, without).iterator()));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("mixes samples with and without depth"),
+        e.getMessage());
+    org.junit.jupiter.api.Assertions.assertFalse(Files.exists(tmp.resolve("shards/part-00000.parquet")));
   }
 }

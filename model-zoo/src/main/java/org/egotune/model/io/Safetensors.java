@@ -93,6 +93,28 @@ public final class Safetensors {
   }
 
   /**
+   * Reads {@code file} and hands its tensors to {@code load} (a model's strict by-name loader); a
+   * mismatch the loader reports (IllegalArgumentException) is rethrown with the file named first.
+   */
+  public static void loadInto(Path file, java.util.function.Consumer<Map<String, INDArray>> load) throws IOException {
+    Contents c = read(file);
+    try {
+      load.accept(c.tensors());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a PyTorch-named state dict as F32 safetensors with {@code format: pt} and one config entry. */
+  public static void writeStateDict(Path file, Map<String, INDArray> tensors, String configKey, String config)
+      throws IOException {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", "pt");
+    meta.put(configKey, config);
+    write(file, tensors, meta);
+  }
+
+  /**
    * Writes {@code tensors} in map order, with {@code metadata} as {@code __metadata__}: floating arrays
    * as F32, integer and boolean arrays in their own dtype (the inverse of {@link #read}). The header
    * is padded with spaces to a multiple of 8 bytes so that the data is aligned, as the reference

@@ -58,7 +58,11 @@ public final class Sa2vaStateDict {
 
   /** The group of {@code key} when it is a Sa2VA key the decoder path never uses, else null. */
   public static String unusedGroup(String key) {
-    for (Map.Entry<String, List<String>> g : UNUSED.entrySet()) {
+    return group(UNUSED, key);
+  }
+
+  private static String group(Map<String, List<String>> unused, String key) {
+    for (Map.Entry<String, List<String>> g : unused.entrySet()) {
       for (String p : g.getValue()) {
         if (p.endsWith(".") ? key.startsWith(p) : key.equals(p)) {
           return g.getKey();
@@ -73,12 +77,16 @@ public final class Sa2vaStateDict {
    * order, then {@value #OTHER}; groups with none are left out.
    */
   public static Map<String, Integer> skipped(Set<String> own, Collection<String> keys) {
+    return skipped(UNUSED, own, keys);
+  }
+
+  private static Map<String, Integer> skipped(Map<String, List<String>> unused, Set<String> own, Collection<String> keys) {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    UNUSED.keySet().forEach(g -> counts.put(g, 0));
+    unused.keySet().forEach(g -> counts.put(g, 0));
     counts.put(OTHER, 0);
     for (String key : keys) {
       if (!own.contains(key)) {
-        String group = unusedGroup(key);
+        String group = group(unused, key);
         counts.merge(group == null ? OTHER : group, 1, Integer::sum);
       }
     }
@@ -95,6 +103,15 @@ public final class Sa2vaStateDict {
    * @param target what is loaded into, for the messages (e.g. "the decoder (width 256, ...)")
    */
   public static int load(Map<String, INDArray> own, Map<String, INDArray> tensors, boolean strict, String target) {
+    return load(own, tensors, strict, target, UNUSED);
+  }
+
+  /**
+   * {@link #load(Map, Map, boolean, String)} for another model's checkpoint: {@code unused} replaces
+   * Sa2VA's groups of keys to skip (group name to key patterns; a pattern ending in '.' is a prefix).
+   */
+  public static int load(Map<String, INDArray> own, Map<String, INDArray> tensors, boolean strict, String target,
+      Map<String, List<String>> unused) {
     List<String> missing = new ArrayList<>();
     List<String> badShape = new ArrayList<>();
     for (Map.Entry<String, INDArray> e : own.entrySet()) {
@@ -108,7 +125,7 @@ public final class Sa2vaStateDict {
     }
     TreeSet<String> unknown = new TreeSet<>();
     for (String key : tensors.keySet()) {
-      if (!own.containsKey(key) && unusedGroup(key) == null) {
+      if (!own.containsKey(key) && group(unused, key) == null) {
         unknown.add(key);
       }
     }
@@ -121,13 +138,14 @@ public final class Sa2vaStateDict {
         msg.append("\n  shape differs: ").append(badShape);
       }
       if (strict && !unknown.isEmpty()) {
-        msg.append("\n  unknown (neither a tensor of the model nor a Sa2VA key the decoder path skips): ")
+        String skips = unused == UNUSED ? "a Sa2VA key the decoder path skips" : "a key of " + unused.keySet();
+        msg.append("\n  unknown (neither a tensor of the model nor ").append(skips).append("): ")
             .append(unknown);
       }
       throw new IllegalArgumentException(msg.toString());
     }
     own.forEach((k, v) -> v.assign(tensors.get(k).castTo(v.dataType())));
-    Map<String, Integer> skipped = skipped(own.keySet(), tensors.keySet());
+    Map<String, Integer> skipped = skipped(unused, own.keySet(), tensors.keySet());
     int total = skipped.values().stream().mapToInt(Integer::intValue).sum();
     if (total > 0) {
       StringBuilder groups = new StringBuilder();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.egotune.model.io.Safetensors;
+import org.egotune.model.nn.TorchLayers;
 import org.egotune.model.params.ParamTable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -64,10 +65,10 @@ public final class Sam2Decoder {
     int c = config.width();
     Map<String, INDArray> carried = new LinkedHashMap<>();
     double bound = 1.0 / Math.sqrt(c);
-    carried.put(Sam2Keys.CONV_S0 + "weight", Sam2Graph.uniform(rng, new long[] {c / 8, c, 1, 1}, bound));
-    carried.put(Sam2Keys.CONV_S0 + "bias", Sam2Graph.uniform(rng, new long[] {c / 8}, bound));
-    carried.put(Sam2Keys.CONV_S1 + "weight", Sam2Graph.uniform(rng, new long[] {c / 4, c, 1, 1}, bound));
-    carried.put(Sam2Keys.CONV_S1 + "bias", Sam2Graph.uniform(rng, new long[] {c / 4}, bound));
+    carried.put(Sam2Keys.CONV_S0 + "weight", TorchLayers.uniform(rng, new long[] {c / 8, c, 1, 1}, bound));
+    carried.put(Sam2Keys.CONV_S0 + "bias", TorchLayers.uniform(rng, new long[] {c / 8}, bound));
+    carried.put(Sam2Keys.CONV_S1 + "weight", TorchLayers.uniform(rng, new long[] {c / 4, c, 1, 1}, bound));
+    carried.put(Sam2Keys.CONV_S1 + "bias", TorchLayers.uniform(rng, new long[] {c / 4}, bound));
     return new Sam2Decoder(config, sd, carried);
   }
 
@@ -134,20 +135,12 @@ public final class Sam2Decoder {
 
   /** Loads weights from a safetensors file by Sa2VA key (see {@link #loadStateDict}); errors name the file. */
   public void loadSafetensors(Path file, boolean strict) throws IOException {
-    Safetensors.Contents c = Safetensors.read(file);
-    try {
-      loadStateDict(c.tensors(), strict);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
+    Safetensors.loadInto(file, tensors -> loadStateDict(tensors, strict));
   }
 
   /** Writes every tensor of {@link #stateDict()} as F32 safetensors, with the config as metadata. */
   public void saveSafetensors(Path file) throws IOException {
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("format", "pt");
-    meta.put("egotune.sam2.config", config.toString());
-    Safetensors.write(file, stateDict(), meta);
+    Safetensors.writeStateDict(file, stateDict(), "egotune.sam2.config", config.toString());
   }
 
   private String describe() {

@@ -7,17 +7,17 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Named numeric comparison: shape first, then |actual - expected| <= atol + rtol |expected| everywhere. */
-final class Close {
+/** Named numeric comparison (shared by the parity tests): shape first, then |actual - expected| <= atol + rtol |expected| everywhere. */
+public final class Close {
   private Close() {}
 
   /**
    * The worst element of a comparison: absolute error, and absolute error over the largest expected
    * magnitude (elementwise relative error is meaningless next to values that cross zero).
    */
-  record Error(double maxAbs, double maxScaled) {}
+  public record Error(double maxAbs, double maxScaled) {}
 
-  static Error assertClose(String what, INDArray expected, INDArray actual, double rtol, double atol) {
+  public static Error assertClose(String what, INDArray expected, INDArray actual, double rtol, double atol) {
     assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
     float[] e = expected.castTo(DataType.FLOAT).dup('c').data().asFloat();
     float[] a = actual.castTo(DataType.FLOAT).dup('c').data().asFloat();

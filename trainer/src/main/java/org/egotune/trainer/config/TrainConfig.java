@@ -31,7 +31,8 @@ public record TrainConfig(
     double pointImportanceRatio,
     double gradClipNorm,
     int gradAccumulation,
-    int evalEvery)
+    int evalEvery,
+    boolean depthDeepSupervision)
     implements java.io.Serializable {
 
   // Defaults: a short warm-up, then constant: on the tiny preset a cosine decay to 0.1 at this
@@ -49,7 +50,8 @@ public record TrainConfig(
   public static final Param<Integer> BATCH_SIZE = SCHEMA.param("batchSize", 4, Range.atLeast(1), "--batch-size",
       "samples per worker per step");
   public static final Param<Integer> FRAMES_PER_SAMPLE = SCHEMA.param("framesPerSample", 5, Range.atLeast(1), "",
-      "frames drawn per sample (T; the Sa2VA recipe uses 5)");
+      "frames drawn per sample (T; the Sa2VA recipe uses 5). The depth presets ignore it: a clip is the"
+          + " preset's own T frames ([models.md](models.md#training-a-depth-preset))");
   public static final Param<Double> LEARNING_RATE = SCHEMA.param("learningRate", 3e-3, Range.above(0), "--lr",
       "AdamW peak learning rate");
   public static final Param<Double> WEIGHT_DECAY = SCHEMA.param("weightDecay", 0.01, Range.atLeast(0), "",
@@ -90,6 +92,10 @@ public record TrainConfig(
       "evaluate the averaged parameters on `data.benchmark` / `data.split` every N steps (at the first"
           + " round end at or after each multiple, and at the end), into `metrics.jsonl` and"
           + " `validation.png`; 0 = never");
+  public static final Param<Boolean> DEPTH_DEEP_SUPERVISION = SCHEMA.param("depthDeepSupervision", false,
+      Range.any(), "", "depth presets: add the MSE of every earlier layer's prediction to the depth loss"
+          + " (Mask2Former's auxiliary losses, weight 1 each); off as EgoDTM's release shows no sign of it,"
+          + " see [models.md](models.md#egodtm-depth-egodtms-depth-decoder)");
 
   public TrainConfig {
     STEPS.check(steps);

@@ -2,13 +2,16 @@ package org.egotune.trainer.data;
 
 import org.egotune.mixer.seed.Seeds;
 import java.awt.image.BufferedImage;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.egotune.mixer.depth.DepthLabels;
 import org.egotune.mixer.mask.Mask;
 import org.egotune.mixer.mask.Rle;
+import org.egotune.mixer.reader.DatasetFormatException;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.mixer.record.Sample;
 import org.egotune.model.ModelConfig;
@@ -24,6 +27,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * features from a {@link FeatureSource}) and resizes masks to the model's mask size. The frames drawn for the
  * sample at global position {@code p} depend only on (seed, p), so the batch a sample contributes
  * is the same whichever worker, round or retry trains it.
+ *
+ * <p>The depth presets train on clips instead: each sample gives one batch row of the preset's own
+ * {@code T} frames ({@code train.framesPerSample} does not apply, the graph's T is fixed), drawn
+ * uniformly without repeats from the whole clip and kept in temporal order ({@link #pickClip}); the
+ * row's patch tokens are the frames' stored features and its target each frame's depth label
+ * area-resampled to the {@code 4g x 4g} output ({@link DepthLabels#resample}).
  */
 public final class BatchMaker {
   private final ModelConfig model;
@@ -54,6 +63,9 @@ public final class BatchMaker {
   public Batch make(List<Sample> samples, long[] positions) {
     if (samples.size() != positions.length) {
       throw new IllegalArgumentException(samples.size() + " samples but " + positions.length + " positions");
+    }
+    if (model.predictsDepth()) {
+      return makeDepth(samples, positions);
     }
     int ms = model.maskSize();
     int t = framesPerSample;
@@ -96,6 +108,59 @@ public final class BatchMaker {
         Nd4j.create(mask, new long[] {n, 1, ms, ms}, 'c'),
         Nd4j.create(presence, new long[] {n, 1}, 'c'),
         samples.size());
+  }
+
+  /**
+   * A depth batch: inputs {@code [N, T, g*g, D]}, target {@code [N, T, M, M]} in {@link Batch#mask()},
+   * presence all ones {@code [N, 1]} (unused by the depth loss; it keeps the row count for slicing).
+   */
+  private Batch makeDepth(List<Sample> samples, long[] positions) {
+    int t = model.depthConfig().frames();
+    int ms = model.maskSize();
+    int n = samples.size();
+    Map.Entry<String, long[]> input = inputs.entrySet().iterator().next();
+    long[] rowShape = FeatureSource.rowShapes(model).get(input.getKey());
+    int frameRow = Math.toIntExact(FeatureSource.rowSize(rowShape));
+    float[] tokens = new float[n * t * frameRow];
+    float[] target = new float[n * t * ms * ms];
+    float[] presence = new float[n];
+    for (int i = 0; i < n; i++) {
+      Sample sample = samples.get(i);
+      ClipRecord r = sample.record();
+      if (sample.depths().isEmpty()) {
+        throw new UncheckedIOException(new DatasetFormatException(r.source() + "/" + r.video()
+            + " (expression " + r.expId() + ") has no depth labels: model.preset " + model.preset()
+            + " trains on depth sources only (the 'depth' layout, docs/data.md)"));
+      }
+      List<Integer> frames = pickClip(r, new SplittableRandom(Seeds.mix(seed, Seeds.FRAMES, positions[i])));
+      for (int j = 0; j < t; j++) {
+        int f = frames.get(j);
+        int row = i * t + j;
+        float[] v = features.row(input.getKey(), rowShape, r, f);
+        System.arraycopy(v, 0, tokens, row * frameRow, frameRow);
+        float[] d = DepthLabels.resample(sample.depths().get(f), r.height(), r.width(), ms, ms);
+        System.arraycopy(d, 0, target, row * ms * ms, ms * ms);
+      }
+      presence[i] = 1f;
+    }
+    long[] shape = input.getValue().clone();
+    shape[0] = n;
+    return new Batch(Map.of(input.getKey(), Nd4j.create(tokens, shape, 'c')),
+        Nd4j.create(target, new long[] {n, t, ms, ms}, 'c'),
+        Nd4j.create(presence, new long[] {n, 1}, 'c'),
+        n);
+  }
+
+  /**
+   * The preset's {@code T} frames of a depth clip, in temporal order: distinct and uniform over the
+   * clip when it has at least T frames, else drawn with repeats.
+   */
+  List<Integer> pickClip(ClipRecord r, SplittableRandom rng) {
+    List<Integer> all = new ArrayList<>();
+    for (int i = 0; i < r.frameNames().size(); i++) {
+      all.add(i);
+    }
+    return draw(all, model.depthConfig().frames(), rng);
   }
 
   /** Copies frame {@code f}'s (and the expression's) features into row {@code row} of each input. */

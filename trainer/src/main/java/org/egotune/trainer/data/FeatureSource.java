@@ -1,6 +1,10 @@
 package org.egotune.trainer.data;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.egotune.mixer.record.ClipRecord;
+import org.egotune.model.ModelConfig;
+import org.egotune.model.SegModel;
 
 /**
  * Precomputed model inputs for the feature presets (see docs/models.md): per frame the image
@@ -28,6 +32,26 @@ public interface FeatureSource {
           + v.length + " values, the model expects " + want + " (shape " + java.util.Arrays.toString(shape) + ")");
     }
     return v;
+  }
+
+  /**
+   * The shape of one stored row of each input, {@code [-1, ...]}: the model's input shapes, except
+   * that the depth presets' clip input {@code [-1, T, g*g, D]} is stored per frame as
+   * {@code [-1, g*g, D]} (a clip is assembled from its frames when a batch is made).
+   */
+  static Map<String, long[]> rowShapes(ModelConfig model) {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    SegModel.inputShapes(model).forEach((name, shape) -> {
+      if (model.predictsDepth()) {
+        long[] s = new long[shape.length - 1];
+        s[0] = -1;
+        System.arraycopy(shape, 2, s, 1, shape.length - 2);
+        out.put(name, s);
+      } else {
+        out.put(name, shape);
+      }
+    });
+    return out;
   }
 
   /** Values per batch row of an input of shape {@code [-1, ...]}. */

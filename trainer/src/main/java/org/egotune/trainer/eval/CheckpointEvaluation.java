@@ -16,6 +16,7 @@ import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.eval.Evaluator;
 import org.egotune.trainer.features.FeatureStore;
+import org.egotune.trainer.metrics.DepthMetrics;
 import org.egotune.trainer.metrics.MetricTable;
 
 /** Loads a checkpoint's model and scores it on benchmark records. */
@@ -39,6 +40,38 @@ public final class CheckpointEvaluation {
             + " directory holding checkpoints"));
   }
 
+  /** The model config a checkpoint (or the latest under a root) was trained with. */
+  public static ModelConfig modelConfig(Configuration conf, String dirOrRoot) {
+    Path ckpt = resolve(conf, dirOrRoot);
+    CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
+    return modelConfig(ckpt, c);
+  }
+
+  private static ModelConfig modelConfig(Path ckpt, CheckpointData c) {
+    try {
+      return JSON.treeToValue(c.meta().path("config").path("model"), ModelConfig.class);
+    } catch (IOException e) {
+      throw new IllegalStateException(ckpt + "/meta.json: config does not describe a model: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Scores the depth-preset checkpoint at {@code dirOrRoot} on the prepared depth datasets
+   * {@code datasets} ({@link DepthEvaluation}), reading their features under {@code featuresRoot}.
+   */
+  public static Map<String, DepthMetrics.Table> evaluateDepth(Configuration conf, String dirOrRoot,
+      List<Path> datasets, Path featuresRoot) {
+    Path ckpt = resolve(conf, dirOrRoot);
+    CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
+    ModelConfig mc = modelConfig(ckpt, c);
+    if (!mc.predictsDepth()) {
+      throw new IllegalArgumentException(ckpt + " is a " + mc.preset() + " checkpoint, which predicts masks:"
+          + " --kind depth scores the depth presets (" + ModelConfig.DEPTH_SMALL + ", " + ModelConfig.DEPTH_FULL + ")");
+    }
+    SegModel model = SegModel.withParams(mc, c.params());
+    return DepthEvaluation.evaluate(conf, model, datasets, new FeatureStore(conf, featuresRoot, mc, 8));
+  }
+
   /** Scores the checkpoint at {@code dirOrRoot} on {@code records}, by split. */
   public static Map<String, MetricTable.Summary> evaluate(
       Configuration conf, String dirOrRoot, List<ClipRecord> records) {
@@ -59,8 +92,12 @@ public final class CheckpointEvaluation {
       List<ClipRecord> records, java.nio.file.Path writePredictions, String featuresRoot) {
     Path ckpt = resolve(conf, dirOrRoot);
     CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
+    ModelConfig mc = modelConfig(ckpt, c);
+    if (mc.predictsDepth()) {
+      throw new IllegalArgumentException(ckpt + " is a " + mc.preset() + " checkpoint, which predicts depth:"
+          + " score it with 'evaluate --kind depth' on a prepared depth dataset");
+    }
     try {
-      ModelConfig mc = JSON.treeToValue(c.meta().path("config").path("model"), ModelConfig.class);
       // Laid over today's defaults: a checkpoint written before a train field existed still loads.
       ObjectNode train = JSON.valueToTree(TrainConfig.defaults());
       if (c.meta().path("config").path("train").isObject()) {

@@ -1,2 +1,5 @@
-/** Scoring a model on an EgoMask-layout benchmark; the central type is {@link org.egotune.trainer.eval.Evaluator}. */
+/**
+ * Scoring a model on a benchmark: EgoMask-layout benchmarks through {@link org.egotune.trainer.eval.Evaluator},
+ * NVOS prediction files through {@link org.egotune.trainer.eval.NvosEvaluation}.
+ */
 package org.egotune.trainer.eval;

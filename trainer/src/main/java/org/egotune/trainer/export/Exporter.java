@@ -59,6 +59,17 @@ public final class Exporter {
   /** Exports {@code checkpoint} into {@code out}; {@code metrics} may be empty. Returns {@code out}. */
   public static Path export(Configuration conf, Path checkpoint, Path out,
       Map<String, MetricTable.Summary> metrics, boolean overwrite, java.util.Set<Format> formats) {
+    Map<String, Map<String, ?>> json = new java.util.LinkedHashMap<>();
+    metrics.forEach((split, sum) -> json.put(split, sum.toJson()));
+    return exportWithMetrics(conf, checkpoint, out, json, overwrite, formats);
+  }
+
+  /**
+   * As {@link #export}, with the card's metrics given as name to metric map (e.g. a depth
+   * checkpoint's {@code DepthMetrics.Table.asMap()} per dataset).
+   */
+  public static Path exportWithMetrics(Configuration conf, Path checkpoint, Path out,
+      Map<String, ? extends Map<String, ?>> metrics, boolean overwrite, java.util.Set<Format> formats) {
     if (formats.isEmpty()) {
       throw new IllegalArgumentException("export: --format names no format");
     }
@@ -107,7 +118,7 @@ public final class Exporter {
         card.set("validation", job.get("lastValidation"));
       }
       ObjectNode m = card.putObject("metrics");
-      metrics.forEach((split, sum) -> m.set(split, JSON.valueToTree(sum.toJson())));
+      metrics.forEach((split, values) -> m.set(split, JSON.valueToTree(values)));
 
       Path tmp = new Path(out.getParent(), "_tmp." + out.getName() + "." + UUID.randomUUID());
       fs.mkdirs(tmp);

@@ -12,7 +12,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.egotune.model.ModelConfig;
-import org.egotune.model.SegModel;
 import org.egotune.model.io.Safetensors;
 import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.data.FeatureSource;
@@ -52,14 +51,14 @@ public final class FeatureShardWriter {
       boolean overwrite, long shardBytes) throws IOException {
     if (!model.usesFeatures()) {
       throw new IllegalArgumentException("model.preset " + model.preset() + " reads frames; feature shards"
-          + " are for " + ModelConfig.SAM2_SMALL + " and " + ModelConfig.SAM2_FULL);
+          + " are for the SAM2 and depth presets");
     }
     this.fs = dir.getFileSystem(conf);
     this.dir = dir;
     this.model = model;
     this.source = source;
     this.shardBytes = shardBytes;
-    SegModel.inputShapes(model).forEach((k, v) -> shapes.put(k, java.util.Arrays.copyOfRange(v, 1, v.length)));
+    FeatureSource.rowShapes(model).forEach((k, v) -> shapes.put(k, java.util.Arrays.copyOfRange(v, 1, v.length)));
     if (fs.exists(new Path(dir, FeatureIndex.FILE_NAME))) {
       if (!overwrite) {
         throw new IllegalStateException(dir + " already holds feature shards (" + FeatureIndex.FILE_NAME

@@ -103,7 +103,7 @@ public final class FeatureStore implements FeatureSource {
   }
 
   private void check(Path file, FeatureIndex index) {
-    Map<String, long[]> want = SegModel.inputShapes(model);
+    Map<String, long[]> want = FeatureSource.rowShapes(model);
     StringBuilder diff = new StringBuilder();
     for (Map.Entry<String, long[]> e : want.entrySet()) {
       long[] shape = Arrays.copyOfRange(e.getValue(), 1, e.getValue().length);

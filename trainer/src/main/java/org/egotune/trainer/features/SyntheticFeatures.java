@@ -9,8 +9,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.model.ModelConfig;
-import org.egotune.model.SegModel;
 import org.egotune.model.text.HashedTokens;
+import org.egotune.trainer.data.FeatureSource;
 import org.egotune.trainer.data.FrameTensors;
 import org.egotune.mixer.seed.Seeds;
 
@@ -21,12 +21,22 @@ import org.egotune.mixer.seed.Seeds;
  * state). Deterministic per seed. The features carry exactly the information the frames and the
  * text carry (colour per cell, the words), nothing of the masks, so the decoder has to learn the
  * same colour-word grounding the tiny preset learns from frames.
+ *
+ * <p>For the depth presets the one input is the patch tokens, stored per frame as {@code g*g x D}:
+ * token (y, x) is {@code tanh(W phi)} of the frame's {@code f x f} patch at (y, x) of the image
+ * box-averaged to the depth output's {@code 4g x 4g} ({@code f = 4}), where phi holds the patch's
+ * 3 f^2 pixel values, three cues computed from those pixels (mean saturation, which the fog lowers
+ * with distance; luminance standard deviation, the local texture; mean luminance), the patch's
+ * position (row and column in [-1, 1], as a ViT's tokens carry theirs) and 1. Nothing of the depth
+ * label goes in: a decoder must learn depth from appearance and position.
  */
 public final class SyntheticFeatures {
   /** Vocabulary the expression is hashed into before projection. */
   static final int VOCAB = 256;
   /** Per-pixel basis: r, g, b, their squares, their pairwise products, 1. */
   private static final int BASIS = 10;
+  /** Depth presets' per-patch cues besides the pixels: saturation, texture, luminance, row, column, 1. */
+  private static final int DEPTH_CUES = 6;
 
   private final ModelConfig model;
   private final Map<String, long[]> shapes;
@@ -39,15 +49,16 @@ public final class SyntheticFeatures {
     }
     this.model = model;
     this.seed = seed;
-    this.shapes = SegModel.inputShapes(model);
+    this.shapes = FeatureSource.rowShapes(model);
+    boolean depth = model.predictsDepth();
     int k = 0;
     for (Map.Entry<String, long[]> e : shapes.entrySet()) {
       SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0x46454154L, k++));
       boolean text = FeatureStore.perExpression(e.getKey());
-      int channels = (int) e.getValue()[1];
-      int in = text ? VOCAB : BASIS;
+      int channels = (int) (depth ? e.getValue()[2] : e.getValue()[1]);
+      int in = text ? VOCAB : depth ? depthBasis(model) : BASIS;
       // Scaled so that the tanh below works mostly in its linear range.
-      double std = text ? 1.0 : 0.8 / Math.sqrt(BASIS / 3.0);
+      double std = text ? 1.0 : 0.8 / Math.sqrt(in / 3.0);
       float[] w = new float[channels * in];
       for (int i = 0; i < w.length; i++) {
         w[i] = (float) (std * gaussian(rng));
@@ -67,6 +78,13 @@ public final class SyntheticFeatures {
     float[] rgb = new float[3 * m * m];
     FrameTensors.imageChw(img, m, rgb, 0);
     Map<String, float[]> out = new LinkedHashMap<>();
+    if (model.predictsDepth()) {
+      int g = model.depthConfig().grid();
+      for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+        out.put(e.getKey(), patchTokens(rgb, m, g, (int) e.getValue()[2], weights.get(e.getKey())));
+      }
+      return out;
+    }
     for (Map.Entry<String, long[]> e : shapes.entrySet()) {
       if (FeatureStore.perExpression(e.getKey())) {
         continue;
@@ -145,6 +163,64 @@ public final class SyntheticFeatures {
             s += w[k * BASIS + j] * phi[j];
           }
           out[k * plane + y * side + x] = (float) Math.tanh(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Length of a depth preset's per-patch basis: the patch's pixels and {@link #DEPTH_CUES}. */
+  private static int depthBasis(ModelConfig model) {
+    int f = model.maskSize() / model.depthConfig().grid();
+    return 3 * f * f + DEPTH_CUES;
+  }
+
+  /**
+   * Patch tokens {@code [g*g, dim]} (token-major) of the {@code m x m} RGB image (CHW, [-1, 1]):
+   * tanh(W phi) per {@code f x f} patch, phi as the class comment says.
+   */
+  private static float[] patchTokens(float[] rgb, int m, int g, int dim, float[] w) {
+    int f = m / g;
+    int plane = m * m;
+    int in = 3 * f * f + DEPTH_CUES;
+    float[] out = new float[g * g * dim];
+    double[] phi = new double[in];
+    for (int y = 0; y < g; y++) {
+      for (int x = 0; x < g; x++) {
+        int j = 0;
+        double sat = 0;
+        double lum = 0;
+        double lum2 = 0;
+        for (int dy = 0; dy < f; dy++) {
+          for (int dx = 0; dx < f; dx++) {
+            int p = (y * f + dy) * m + x * f + dx;
+            double r = rgb[p];
+            double gr = rgb[p + plane];
+            double b = rgb[p + 2 * plane];
+            phi[j++] = r;
+            phi[j++] = gr;
+            phi[j++] = b;
+            sat += Math.max(r, Math.max(gr, b)) - Math.min(r, Math.min(gr, b));
+            double l = 0.299 * r + 0.587 * gr + 0.114 * b;
+            lum += l;
+            lum2 += l * l;
+          }
+        }
+        double n = f * f;
+        lum /= n;
+        phi[j++] = sat / n;
+        phi[j++] = Math.sqrt(Math.max(0, lum2 / n - lum * lum));
+        phi[j++] = lum;
+        phi[j++] = 2 * (y + 0.5) / g - 1;
+        phi[j++] = 2 * (x + 0.5) / g - 1;
+        phi[j] = 1;
+        int o = (y * g + x) * dim;
+        for (int c = 0; c < dim; c++) {
+          double s = 0;
+          for (int i = 0; i < in; i++) {
+            s += w[c * in + i] * phi[i];
+          }
+          out[o + c] = (float) Math.tanh(s);
         }
       }
     }

@@ -7,6 +7,7 @@ import org.egotune.model.Fitter;
 import org.egotune.model.GradientGraph;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
+import org.egotune.model.depth.DepthLoss;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.egotune.mixer.seed.Seeds;
@@ -34,6 +35,10 @@ import org.nd4j.linalg.learning.config.Adam;
  * forward and backward pass on each, and lets {@link GradientStep} average, clip and apply the
  * gradients. With a point-sampled loss each micro-batch first runs forward once more, because the
  * points are chosen from the current logits.
+ *
+ * <p>The depth presets get {@link DepthLoss} instead of {@link SegLoss} (its one label is the
+ * batch's target, {@link Batch#mask()}); the MSE is a mean over equal micro-batches, so accumulation
+ * averages to the loss of the whole batch as for the mask loss. Point sampling does not apply.
  */
 public final class LocalTrainer {
   private final SegModel model;
@@ -46,8 +51,8 @@ public final class LocalTrainer {
   public LocalTrainer(ModelConfig modelConfig, TrainConfig config) {
     this.model = SegModel.build(modelConfig);
     this.config = config;
-    SegLoss.attach(model, config);
-    this.labels = SegLoss.labels(config);
+    attachLoss(model, config);
+    this.labels = labels(modelConfig, config);
     // No regularisation here: GradientStep applies AdamW's decoupled decay itself.
     TrainingConfig tc = TrainingConfig.builder()
         .updater(adamW(config))
@@ -60,6 +65,31 @@ public final class LocalTrainer {
         model.sameDiff(), model.params(), config.weightDecay(), config.gradClipNorm());
     // One training session for the trainer's life: its array cache is reused from step to step.
     this.fitter = new Fitter(model.sameDiff());
+  }
+
+  /** Adds the preset's loss to {@code m}'s graph: {@link DepthLoss} for the depth presets, else {@link SegLoss}. */
+  private static void attachLoss(SegModel m, TrainConfig config) {
+    ModelConfig mc = m.config();
+    if (mc.predictsDepth()) {
+      if (config.pointSamples() != 0) {
+        throw new IllegalArgumentException("train.pointSamples is " + config.pointSamples() + ", but model.preset "
+            + mc.preset() + " has a dense depth loss: set it to 0");
+      }
+      DepthLoss.attach(m.sameDiff(), mc.depthConfig(), config.depthDeepSupervision());
+      m.sameDiff().setLossVariables(DepthLoss.LOSS);
+    } else {
+      SegLoss.attach(m, config);
+    }
+  }
+
+  /** The label placeholders the preset's loss reads, in the order the trainer feeds them. */
+  private static List<String> labels(ModelConfig mc, TrainConfig config) {
+    return mc.predictsDepth() ? List.of(DepthLoss.DEPTH_TARGET) : SegLoss.labels(config);
+  }
+
+  /** The name of the preset's loss variable. */
+  private String lossName() {
+    return model.config().predictsDepth() ? DepthLoss.LOSS : SegLoss.LOSS;
   }
 
   /** AdamW's Adam half (the decay is {@link GradientStep}'s), on the warm-up + cosine schedule. */
@@ -83,12 +113,12 @@ public final class LocalTrainer {
           + " must be 0, found " + config.pointSamples());
     }
     SegModel m = SegModel.build(modelConfig);
-    SegLoss.attach(m, config);
+    attachLoss(m, config);
     m.sameDiff().setTrainingConfig(TrainingConfig.builder()
         .updater(adamW(config))
         .weightDecay(config.weightDecay(), true)
         .dataSetFeatureMapping(m.inputNames())
-        .dataSetLabelMapping(SegLoss.labels(config).toArray(new String[0]))
+        .dataSetLabelMapping(labels(modelConfig, config).toArray(new String[0]))
         .build());
     GradientGraph.createQuietly(m.sameDiff());
     return m.sameDiff();
@@ -98,6 +128,9 @@ public final class LocalTrainer {
   public static MultiDataSet plainFitData(ModelConfig modelConfig, Batch b) {
     INDArray[] in = SegModel.inputShapes(modelConfig).keySet().stream()
         .map(b.inputs()::get).toArray(INDArray[]::new);
+    if (modelConfig.predictsDepth()) {
+      return new MultiDataSet(in, new INDArray[] {b.mask()});
+    }
     return new MultiDataSet(in, new INDArray[] {b.presence(),
         Nd4j.scalar(SegLoss.diceCount(b.presence().sumNumber().doubleValue(), 1)), b.mask()});
   }
@@ -160,6 +193,10 @@ public final class LocalTrainer {
   /** With point sampling this runs the network forward, to choose the points from the logits. */
   private Labels labels(Batch micro, float diceCount, long pointSeed) {
     Map<String, INDArray> ph = new HashMap<>();
+    if (model.config().predictsDepth()) {
+      ph.put(DepthLoss.DEPTH_TARGET, micro.mask());
+      return new Labels(ph, 0);
+    }
     ph.put(SegLoss.PRESENCE_LABEL, micro.presence());
     if (config.pointSamples() == 0) {
       ph.put(SegLoss.DICE_COUNT, Nd4j.scalar(diceCount));
@@ -214,7 +251,7 @@ public final class LocalTrainer {
       ph.put(SegLoss.MASK_GRAD, ph.get(SegLoss.MASK_GRAD).ulike().assign(0));
     }
     return l.pointLoss()
-        + model.sameDiff().output(ph, SegLoss.LOSS).get(SegLoss.LOSS).getDouble(0);
+        + model.sameDiff().output(ph, lossName()).get(lossName()).getDouble(0);
   }
 
   /** The batch's inputs; a batch made for another preset is refused. */

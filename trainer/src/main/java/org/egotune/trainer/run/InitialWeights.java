@@ -69,8 +69,11 @@ record InitialWeights(String file, String sha256, int tensors, int skipped) {
     }
   }
 
-  /** The model's positional-encoding buffer, flat (row-major). */
+  /** The model's positional-encoding buffer, flat (row-major); null for the depth presets, which have none. */
   static float[] positionalEncoding(SegModel model) {
+    if (model.config().predictsDepth()) {
+      return null;
+    }
     return model.stateDict().get(Sam2Decoder.positionalEncodingKey()).dup('c').data().asFloat();
   }
 

@@ -38,6 +38,9 @@ public final class RunLog {
   /** The validation metrics drawn in {@value #VALIDATION_PLOT}, in legend order. */
   static final List<String> PLOTTED =
       List.of("J&F", "IoU_all", "IoU_gold", "IoU_gold_with_pred", "T_f1");
+  /** The same for a depth preset's validation ({@code DepthMetrics.Table.asMap()} keys). */
+  static final List<String> PLOTTED_DEPTH = List.of("scale_aware.delta1", "scale_invariant.delta1",
+      "scale_aware.rmse", "scale_invariant.rmse");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Called between the temporary file being complete and the replace; tests inject failures. */
@@ -140,13 +143,15 @@ public final class RunLog {
     if (!validated.isEmpty()) {
       double[] vx = validated.stream().mapToDouble(RoundMetrics::step).toArray();
       List<LinePlot.Series> series = new ArrayList<>();
-      for (String metric : PLOTTED) {
+      boolean depth = validated.get(0).validation().containsKey(PLOTTED_DEPTH.get(0));
+      for (String metric : depth ? PLOTTED_DEPTH : PLOTTED) {
         double[] vy = validated.stream()
             .mapToDouble(m -> m.validation().getOrDefault(metric, Double.NaN)).toArray();
         series.add(LinePlot.Series.line(metric, vx, vy));
       }
       byte[] vpng = LinePlot.png(LinePlot.render(
-          new LinePlot.Layout("EgoTune validation on the benchmark (x100)", "step", "metric"),
+          new LinePlot.Layout(depth ? "EgoTune depth validation (delta1 and RMSE, mean per image)"
+              : "EgoTune validation on the benchmark (x100)", "step", "metric"),
           series));
       replace(conf, new Path(dir, VALIDATION_PLOT), vpng, () -> {});
     }

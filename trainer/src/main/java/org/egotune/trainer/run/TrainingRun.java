@@ -104,6 +104,7 @@ public final class TrainingRun {
   private Outcome train(ParameterSync sync, boolean resume, TrainingProgress progress) {
     Validation validation = Validation.of(cfg);
     List<ResolvedSource> sources = sources(cfg, conf);
+    SourceKinds.check(conf, sources, cfg.model());
     int workers = cfg.spark().workers();
     int k = cfg.spark().averagingEvery();
     int totalSteps = cfg.train().steps();
@@ -156,9 +157,12 @@ public final class TrainingRun {
             .put("skipped", w.skipped());
         // The buffer is a graph constant outside the flat parameters: meta carries it to resumed
         // runs and exports, the run spec to the workers.
-        var pe = initialWeights.putArray("positionalEncoding");
-        for (float v : InitialWeights.positionalEncoding(driverModel.model())) {
-          pe.add(v);
+        float[] buffer = InitialWeights.positionalEncoding(driverModel.model());
+        if (buffer != null) {
+          var pe = initialWeights.putArray("positionalEncoding");
+          for (float v : buffer) {
+            pe.add(v);
+          }
         }
       }
       params = driverModel.params();

@@ -1,6 +1,6 @@
 package org.egotune.trainer.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.egotune.trainer.metrics.TestMasks.m;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,19 +24,6 @@ class EgoMaskScorerTest {
 
   /** Values from an independent numpy port of the DAVIS toolkit's f_measure (see boundaryF tests). */
   private static final double NUMPY = 1e-12;
-
-  /** A 4x4 mask from rows of '1' (foreground) and '.' (background). */
-  private static Mask m(String... rows) {
-    int h = rows.length;
-    int w = rows[0].length();
-    boolean[] d = new boolean[h * w];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        d[y * w + x] = rows[y].charAt(x) == '1';
-      }
-    }
-    return new Mask(h, w, d);
-  }
 
   // Hand-counted 4x4 masks.
   private static final Mask BLOCK4 = m("11..", "11..", "....", "...."); // area 4
@@ -195,47 +182,6 @@ class EgoMaskScorerTest {
     assertEquals(0.0, fp.tRecall(), 0.0);
     assertEquals(0.0, fp.tF1(), 0.0);
     assertEquals(0.0, fp.tAccuracy(), 0.0);
-  }
-
-  @Test
-  void boundaryOfFullFrameMaskIsEmpty() {
-    boolean[] full = new boolean[4 * 5];
-    Arrays.fill(full, true);
-    assertArrayEquals(new boolean[20], EgoMaskScorer.boundaryMap(full, 4, 5));
-  }
-
-  @Test
-  void boundaryMapMatchesSeg2bmap() {
-    // Expected maps printed by numpy running DAVIS's _seg2bmap on the same arrays.
-    Mask centre = m("....", ".11.", ".11.", "....");
-    Mask expectedCentre = m("111.", "1.1.", "111.", "....");
-    assertArrayEquals(
-        expectedCentre.rowMajor(), EgoMaskScorer.boundaryMap(centre.rowMajor(), 4, 4));
-    Mask corner = m("....", "....", "..11", "..11");
-    Mask expectedCorner = m("....", ".111", ".1..", ".1..");
-    assertArrayEquals(
-        expectedCorner.rowMajor(), EgoMaskScorer.boundaryMap(corner.rowMajor(), 4, 4));
-  }
-
-  @Test
-  void toleranceRadiusAndDisk() {
-    // 480x640: diagonal 800, 0.008 * 800 = 6.4 -> 7.
-    assertEquals(7, EgoMaskScorer.toleranceRadius(480, 640));
-    // 100x100: diagonal 141.42..., 1.13 -> 2; 240x320: diagonal 400, 3.2 -> 4.
-    assertEquals(2, EgoMaskScorer.toleranceRadius(100, 100));
-    assertEquals(4, EgoMaskScorer.toleranceRadius(240, 320));
-    // skimage disk(7).sum() = 149 and disk(4).sum() = 49.
-    assertEquals(149, diskSize(EgoMaskScorer.diskHalfWidths(7)));
-    assertEquals(49, diskSize(EgoMaskScorer.diskHalfWidths(4)));
-    assertArrayEquals(new int[] {2, 1, 0}, EgoMaskScorer.diskHalfWidths(2));
-  }
-
-  private static int diskSize(int[] half) {
-    int n = 2 * half[0] + 1;
-    for (int d = 1; d < half.length; d++) {
-      n += 2 * (2 * half[d] + 1);
-    }
-    return n;
   }
 
   private static Mask square(int h, int w, int y0, int x0, int size) {
