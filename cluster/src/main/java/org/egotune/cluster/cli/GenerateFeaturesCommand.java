@@ -1,9 +1,13 @@
 package org.egotune.cluster.cli;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.egotune.trainer.config.ConfigLoader;
+import org.egotune.trainer.features.FeatureDtype;
 import org.egotune.trainer.features.FeatureGeneration;
 import org.egotune.model.ModelConfig;
 import org.egotune.trainer.features.FeatureIndex;
@@ -36,6 +40,13 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace feature shards already there.")
   boolean overwrite;
 
+  @Option(names = "--dtype", paramLabel = "f32|bf16|f16",
+      description = "Element type of the shards: f32, or bf16 / f16 at half the bytes (${bundle:data.featureDtype}).")
+  String dtype;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Job config (YAML or JSON) whose data.featureDtype applies; the flag wins.")
+  Path config;
+
   @Override
   public Integer call() {
     if (data == null && benchmark == null) {
@@ -46,15 +57,18 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--preset " + preset + " reads frames; feature shards are for "
           + ModelConfig.SAM2_SMALL + " and " + ModelConfig.SAM2_FULL);
     }
+    Map<String, Object> o = new HashMap<>();
+    o.put("data.featureDtype", dtype);
+    FeatureDtype d = FeatureDtype.parse(ConfigLoader.load(config, o).data().featureDtype(), "data.featureDtype");
     Configuration conf = new Configuration();
     if (data != null) {
       for (FeatureIndex i : FeatureGeneration.forShards(conf, data, sources == null ? List.of() : sources,
-          model, seed, overwrite)) {
+          model, seed, d, overwrite)) {
         print(i);
       }
     }
     if (benchmark != null) {
-      for (FeatureIndex i : FeatureGeneration.forBenchmark(conf, benchmark, model, seed, overwrite)) {
+      for (FeatureIndex i : FeatureGeneration.forBenchmark(conf, benchmark, model, seed, d, overwrite)) {
         print(i);
       }
     }
@@ -62,7 +76,7 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
   }
 
   private static void print(FeatureIndex i) {
-    System.out.printf("features %s (%s): %d frames, %d expressions in %d shards%n", i.source(), i.preset(),
-        i.frames().size(), i.expressions().size(), i.shards().size());
+    System.out.printf("features %s (%s, %s): %d frames, %d expressions in %d shards%n", i.source(), i.preset(),
+        i.dtype(), i.frames().size(), i.expressions().size(), i.shards().size());
   }
 }

@@ -30,12 +30,18 @@ public final class FeatureGeneration {
 
   private FeatureGeneration() {}
 
-  /**
-   * Generates features for {@code sources} of the prepared shards root {@code shards} (every
-   * prepared source when empty). Returns the indexes written.
-   */
+  /** {@link #forShards(Configuration, String, List, ModelConfig, long, FeatureDtype, boolean)} at F32. */
   public static List<FeatureIndex> forShards(Configuration conf, String shards, List<String> sources,
       ModelConfig model, long seed, boolean overwrite) {
+    return forShards(conf, shards, sources, model, seed, FeatureDtype.F32, overwrite);
+  }
+
+  /**
+   * Generates features for {@code sources} of the prepared shards root {@code shards} (every
+   * prepared source when empty), stored as {@code dtype}. Returns the indexes written.
+   */
+  public static List<FeatureIndex> forShards(Configuration conf, String shards, List<String> sources,
+      ModelConfig model, long seed, FeatureDtype dtype, boolean overwrite) {
     SyntheticFeatures gen = new SyntheticFeatures(model, seed);
     List<FeatureIndex> out = new ArrayList<>();
     try {
@@ -52,7 +58,7 @@ public final class FeatureGeneration {
           Path target = new Path(FeatureStore.rootOf(shards), source);
           LOG.info("generating {} features for {} ({} samples) into {}", model.preset(), source, ds.size(), target);
           out.add(gen.write(conf, target, source, records,
-              (r, f) -> frames.get(r).get(f), overwrite));
+              (r, f) -> frames.get(r).get(f), dtype, overwrite));
         }
       }
     } catch (IOException e) {
@@ -61,9 +67,18 @@ public final class FeatureGeneration {
     return out;
   }
 
-  /** Generates features for every split of the EgoMask-layout benchmark at {@code benchmark}. */
+  /** {@link #forBenchmark(Configuration, java.nio.file.Path, ModelConfig, long, FeatureDtype, boolean)} at F32. */
   public static List<FeatureIndex> forBenchmark(Configuration conf, java.nio.file.Path benchmark,
       ModelConfig model, long seed, boolean overwrite) {
+    return forBenchmark(conf, benchmark, model, seed, FeatureDtype.F32, overwrite);
+  }
+
+  /**
+   * Generates features, stored as {@code dtype}, for every split of the EgoMask-layout benchmark at
+   * {@code benchmark}.
+   */
+  public static List<FeatureIndex> forBenchmark(Configuration conf, java.nio.file.Path benchmark,
+      ModelConfig model, long seed, FeatureDtype dtype, boolean overwrite) {
     SyntheticFeatures gen = new SyntheticFeatures(model, seed);
     List<FeatureIndex> out = new ArrayList<>();
     try {
@@ -77,7 +92,7 @@ public final class FeatureGeneration {
         LOG.info("generating {} features for {} ({} expressions) into {}", model.preset(), source,
             records.size(), target);
         out.add(gen.write(conf, target, source, records,
-            (r, f) -> FrameFiles.read(conf, r.frameFiles().get(f)), overwrite));
+            (r, f) -> FrameFiles.read(conf, r.frameFiles().get(f)), dtype, overwrite));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("generate-features on " + benchmark + " failed: " + e.getMessage(), e);
