@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
  * measured with the backend it ran on (docs/benchmarks.md records their numbers).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: step, data, trainer, round, decoder (docs/benchmarks.md).",
+    description = "Benchmarks: step, data, trainer, round, decoder, features (docs/benchmarks.md).",
     subcommands = {BenchCommand.Step.class, BenchCommand.Data.class, BenchCommand.Trainer.class,
-        BenchCommand.Round.class, BenchCommand.Decoder.class})
+        BenchCommand.Round.class, BenchCommand.Decoder.class, BenchCommand.Features.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -40,7 +40,7 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "bench: name a benchmark: step, data, trainer, round or decoder");
+        "bench: name a benchmark: step, data, trainer, round, decoder or features");
   }
 
   /** Repeat counts shared by the step-timing benchmarks. */
@@ -343,6 +343,59 @@ final class BenchCommand implements Runnable {
     }
     Arrays.sort(msPerStep);
     return msPerStep;
+  }
+
+  @Command(name = "features", mixinStandardHelpOptions = true,
+      description = "Feature shards at f32, bf16 and f16 for one benchmark: bytes per frame, read rate,"
+          + " the decoder's logit difference and the benchmark metrics per dtype.")
+  static final class Features implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = ModelConfig.SAM2_FULL, description = "sam2-decoder or sam2-decoder-small (default ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--benchmark", paramLabel = "DIR", description = "EgoMask-layout benchmark (default: generate one with --videos, --frames, --size).")
+    Path benchmark;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Score this checkpoint (trained on features of the same --seed) instead of the seeded initial model.")
+    String checkpoint;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic features, as generate-features --seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--videos", defaultValue = "3", description = "Videos of the generated benchmark, at least 3: one per split (default ${DEFAULT-VALUE}).")
+    int videos;
+
+    @Option(names = "--frames", defaultValue = "4", description = "Frames per generated video (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--size", defaultValue = "64", description = "Frame side of the generated benchmark (default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed read passes (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--logit-frames", defaultValue = "4", description = "Frames whose logits are compared (default ${DEFAULT-VALUE}).")
+    int logitFrames;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Directory for the shards (default: a new temporary directory, deleted after).")
+    Path work;
+
+    @Override
+    public Integer call() throws IOException {
+      if (repeats < 1 || logitFrames < 1) {
+        throw new IllegalArgumentException("bench features: --repeats and --logit-frames must be >= 1");
+      }
+      printBackend();
+      Path dir = work != null ? work : Files.createTempDirectory("egotune-bench-features");
+      try {
+        FeatureBench.run(new FeatureBench.Options(preset, benchmark, checkpoint, seed, videos, frames, size,
+            repeats, logitFrames), dir);
+      } finally {
+        if (work == null) {
+          deleteTree(dir);
+        }
+      }
+      return 0;
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

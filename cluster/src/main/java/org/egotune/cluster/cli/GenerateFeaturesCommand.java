@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.egotune.trainer.config.ConfigLoader;
 import org.egotune.trainer.features.FeatureDtype;
 import org.egotune.trainer.features.FeatureGeneration;
+import org.egotune.trainer.features.FeatureStore;
 import org.egotune.model.ModelConfig;
 import org.egotune.trainer.features.FeatureIndex;
 import picocli.CommandLine.Command;
@@ -68,7 +69,8 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
       }
     }
     if (benchmark != null) {
-      for (FeatureIndex i : FeatureGeneration.forBenchmark(conf, benchmark, model, seed, d, overwrite)) {
+      for (FeatureIndex i : FeatureGeneration.forBenchmark(conf, benchmark,
+          FeatureStore.rootOf(benchmark.toString()), model, seed, d, overwrite)) {
         print(i);
       }
     }

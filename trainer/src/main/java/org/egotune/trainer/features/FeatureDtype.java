@@ -88,9 +88,21 @@ public enum FeatureDtype {
         }
       }
       case F16 -> {
+        float[] table = HalfTable.VALUES;
         for (int i = 0; i < out.length; i++) {
-          out[i] = Safetensors.halfToFloat(b.getShort(2 * i));
+          out[i] = table[b.getShort(2 * i) & 0xffff];
         }
+      }
+    }
+  }
+
+  /** Every half's float value (256 KB), built on first use: a lookup beats the branches per value. */
+  private static final class HalfTable {
+    static final float[] VALUES = new float[1 << 16];
+
+    static {
+      for (int h = 0; h < VALUES.length; h++) {
+        VALUES[h] = Safetensors.halfToFloat((short) h);
       }
     }
   }

@@ -67,17 +67,19 @@ public final class FeatureGeneration {
     return out;
   }
 
-  /** {@link #forBenchmark(Configuration, java.nio.file.Path, ModelConfig, long, FeatureDtype, boolean)} at F32. */
+  /** Generates F32 features for every split of the EgoMask-layout benchmark at {@code benchmark}. */
   public static List<FeatureIndex> forBenchmark(Configuration conf, java.nio.file.Path benchmark,
       ModelConfig model, long seed, boolean overwrite) {
-    return forBenchmark(conf, benchmark, model, seed, FeatureDtype.F32, overwrite);
+    return forBenchmark(conf, benchmark, FeatureStore.rootOf(benchmark.toString()), model, seed,
+        FeatureDtype.F32, overwrite);
   }
 
   /**
    * Generates features, stored as {@code dtype}, for every split of the EgoMask-layout benchmark at
-   * {@code benchmark}.
+   * {@code benchmark} into {@code <root>/egomask-bench/<split>/} ({@code root} is normally {@code
+   * <benchmark>/features}).
    */
-  public static List<FeatureIndex> forBenchmark(Configuration conf, java.nio.file.Path benchmark,
+  public static List<FeatureIndex> forBenchmark(Configuration conf, java.nio.file.Path benchmark, Path root,
       ModelConfig model, long seed, FeatureDtype dtype, boolean overwrite) {
     SyntheticFeatures gen = new SyntheticFeatures(model, seed);
     List<FeatureIndex> out = new ArrayList<>();
@@ -88,7 +90,7 @@ public final class FeatureGeneration {
         }
         List<ClipRecord> records = EgoMaskBenchReader.read(benchmark, split);
         String source = EgoMaskBenchReader.SOURCE_PREFIX + split;
-        Path target = new Path(FeatureStore.rootOf(benchmark.toString()), source);
+        Path target = new Path(root, source);
         LOG.info("generating {} features for {} ({} expressions) into {}", model.preset(), source,
             records.size(), target);
         out.add(gen.write(conf, target, source, records,
