@@ -45,6 +45,11 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
       description = "Element type of the shards: f32, or bf16 / f16 at half the bytes (${bundle:data.featureDtype}).")
   String dtype;
 
+  @Option(names = "--export-records", paramLabel = "DIR",
+      description = "Instead of generating: write DIR/<source>/records.jsonl and the frames, the input of"
+          + " python/egotune_features/sa2va.py (real Sa2VA features; docs/models.md).")
+  Path exportRecords;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Job config (YAML or JSON) whose data.featureDtype applies; the flag wins.")
   Path config;
 
@@ -52,6 +57,18 @@ final class GenerateFeaturesCommand implements Callable<Integer> {
   public Integer call() {
     if (data == null && benchmark == null) {
       throw new IllegalArgumentException("generate-features: give --data DIR, --benchmark DIR or both");
+    }
+    if (exportRecords != null) {
+      Configuration conf = new Configuration();
+      if (data != null) {
+        FeatureGeneration.exportRecords(conf, data, sources == null ? List.of() : sources, null, exportRecords)
+            .forEach(f -> System.out.printf("records %s%n", f));
+      }
+      if (benchmark != null) {
+        FeatureGeneration.exportRecords(conf, null, List.of(), benchmark, exportRecords)
+            .forEach(f -> System.out.printf("records %s%n", f));
+      }
+      return 0;
     }
     ModelConfig model = ModelConfig.preset(preset, 7L);
     if (!model.usesFeatures()) {

@@ -25,6 +25,7 @@ import org.egotune.model.SegModel;
 import org.egotune.model.sam2.Sam2Decoder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -171,5 +172,38 @@ class PythonFeatureWriterTest {
     assertEquals(java.expressions(), index.expressions());
     ObjectMapper json = new ObjectMapper();
     assertEquals(json.valueToTree(java.inputs()), json.valueToTree(index.inputs()));
+  }
+
+  @Test
+  void theSa2vaRecordLoopWritesWhatTheReaderLooksUpForExportedRecords(@TempDir Path tmp) throws Exception {
+    Path bench = tmp.resolve("bench");
+    org.egotune.mixer.synth.SyntheticDatasets.generate(new org.egotune.mixer.synth.SynthConfig(
+        org.egotune.mixer.synth.Layout.EGOMASK_BENCH, 3L, 3, 4, 32, 32), bench);
+    List<Path> files = FeatureGeneration.exportRecords(CONF, null, List.of(), bench, tmp.resolve("export"));
+    assertEquals(3, files.size(), "one records file per split: " + files);
+    Path short_ = tmp.resolve("export/egomask-bench/short/records.jsonl");
+    assertTrue(files.contains(short_), files.toString());
+    Result r = run(List.of(python, PYTHON_DIR.resolve("tests/extract_fake.py").toString(), short_.toString(),
+        tmp.resolve("features/egomask-bench/short").toString(), "bf16"));
+    assertEquals(0, r.code, "extract_fake.py failed:\n" + r.out);
+
+    FeatureStore store = new FeatureStore(CONF, new org.apache.hadoop.fs.Path(tmp.resolve("features").toString()), SMALL, 2);
+    List<ClipRecord> records = org.egotune.mixer.reader.EgoMaskBenchReader.read(bench, "short");
+    assertTrue(!records.isEmpty());
+    Map<String, long[]> shapes = SegModel.inputShapes(SMALL);
+    for (ClipRecord rec : records) {
+      for (int f = 0; f < rec.frameNames().size(); f++) {
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+          boolean perExp = Sam2Decoder.SEG_HIDDEN.equals(e.getKey());
+          String tensor = FeatureIndex.tensorName(perExp, perExp ? FeatureIndex.expressionKey(rec.video(), rec.expId())
+              : FeatureIndex.frameKey(rec.video(), rec.frameNames().get(f)), e.getKey());
+          float[] got = store.row(e.getKey(), e.getValue(), rec, f);
+          float[] want = values(tensor, got.length);
+          for (int k = 0; k < want.length; k += 97) {
+            assertEquals(FeatureStoreTest.stored(FeatureDtype.BF16, want[k]), got[k], 0f, tensor + "[" + k + "]");
+          }
+        }
+      }
+    }
   }
 }
