@@ -18,6 +18,7 @@ import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.egotune.trainer.data.FeatureSource;
+import org.egotune.trainer.features.FeatureDtype;
 import org.egotune.trainer.loop.LocalTrainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -112,20 +113,30 @@ final class BenchCommand implements Runnable {
     @Option(names = "--work", paramLabel = "DIR", description = "Directory for the generated data (default: a new temporary directory, deleted after).")
     Path work;
 
+    @Option(names = "--preset", defaultValue = ModelConfig.TINY, description = "Model preset (default ${DEFAULT-VALUE}); a SAM2 preset reads feature shards instead of decoding frames.")
+    String preset;
+
+    @Option(names = "--dtype", defaultValue = "f32", description = "With a SAM2 preset: dtype of the feature shards, f32, bf16 or f16 (default ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--videos", defaultValue = "48", description = "Egocentric videos generated (default ${DEFAULT-VALUE}); exocentric: half as many.")
+    int videos;
+
     @Override
     public Integer call() throws IOException {
       r.validate();
-      if (size < 8 || positions < 4) {
-        throw new IllegalArgumentException("bench data: --size must be >= 8 and --positions >= 4");
+      if (size < 8 || positions < 4 || videos < 2) {
+        throw new IllegalArgumentException("bench data: --size must be >= 8, --positions >= 4 and --videos >= 2");
       }
       printBackend();
       TrainConfig tc = TrainConfig.defaults();
-      double[] ms = stepMillis(ModelConfig.defaults(), tc, r);
+      ModelConfig mc = ModelConfig.preset(preset, 7L);
+      double[] ms = stepMillis(mc, tc, r);
       double trainPerSec = tc.batchSize() * 1000 / ms[ms.length / 2];
       Path dir = work != null ? work : Files.createTempDirectory("egotune-bench-data");
       try {
-        DataBench.run(new DataBench.Options(size, 8, 48, 24, positions, r.repeats, 720, 1280, 2_000_000),
-            dir, trainPerSec);
+        DataBench.run(new DataBench.Options(size, 8, videos, videos / 2, positions, r.repeats, 720, 1280, 2_000_000,
+            mc, FeatureDtype.parse(dtype, "--dtype")), dir, trainPerSec);
       } finally {
         if (work == null) {
           deleteTree(dir);

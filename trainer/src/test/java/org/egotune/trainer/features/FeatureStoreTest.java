@@ -268,4 +268,30 @@ class FeatureStoreTest {
         && t.getMessage().contains("truncated"), t.getMessage());
     assertTrue(t.getCause() instanceof org.egotune.mixer.reader.DatasetFormatException, "bad input: " + t);
   }
+
+  @Test
+  void theHadoopStreamPathReadsWhatTheLocalChannelReads(@TempDir Path tmp) throws Exception {
+    // A file system that is not LocalFileSystem (as HDFS is not) takes FSDataInputStream's positioned reads.
+    Configuration raw = new Configuration();
+    raw.setClass("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class, org.apache.hadoop.fs.FileSystem.class);
+    raw.setBoolean("fs.file.impl.disable.cache", true);
+    ClipRecord r = samples().get(0).record();
+    for (FeatureDtype d : List.of(FeatureDtype.F32, FeatureDtype.BF16)) {
+      write(tmp.resolve(d.id()).resolve("src"), 5L, d, false);
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tmp.resolve(d.id()).toString());
+      assertFalse(root.getFileSystem(raw) instanceof org.apache.hadoop.fs.LocalFileSystem);
+      FeatureStore channel = new FeatureStore(CONF, root, SMALL, 2);
+      FeatureStore stream = new FeatureStore(raw, root, SMALL, 2);
+      for (String in : List.of(Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0, Sam2Decoder.SEG_HIDDEN)) {
+        assertArrayEquals(channel.get(in, r, 2), stream.get(in, r, 2), d + " " + in);
+      }
+    }
+    Path shard = tmp.resolve("bf16/src/part-00000.safetensors");
+    byte[] bytes = Files.readAllBytes(shard);
+    Files.write(shard, Arrays.copyOf(bytes, bytes.length - 8));
+    RuntimeException t = assertThrows(RuntimeException.class, () -> new FeatureStore(raw,
+        new org.apache.hadoop.fs.Path(tmp.resolve("bf16").toString()), SMALL, 2).get(Sam2Decoder.SEG_HIDDEN, r, 0));
+    assertTrue(t.getMessage().contains("part-00000.safetensors") && t.getMessage().contains("seg_hidden_state")
+        && t.getMessage().contains("truncated"), t.getMessage());
+  }
 }
