@@ -83,14 +83,19 @@ public enum FeatureDtype {
     switch (this) {
       case F32 -> b.asFloatBuffer().get(out);
       case BF16 -> {
+        // A bulk copy, then a plain array loop: much faster than a ByteBuffer read per value.
+        short[] bits = new short[out.length];
+        b.asShortBuffer().get(bits);
         for (int i = 0; i < out.length; i++) {
-          out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
+          out[i] = Float.intBitsToFloat((bits[i] & 0xffff) << 16);
         }
       }
       case F16 -> {
+        short[] bits = new short[out.length];
+        b.asShortBuffer().get(bits);
         float[] table = HalfTable.VALUES;
         for (int i = 0; i < out.length; i++) {
-          out[i] = table[b.getShort(2 * i) & 0xffff];
+          out[i] = table[bits[i] & 0xffff];
         }
       }
     }
