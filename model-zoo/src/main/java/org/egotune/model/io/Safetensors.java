@@ -438,11 +438,6 @@ public final class Safetensors {
     };
   }
 
-  /** Bytes per element of a safetensors dtype, or -1 when {@code dtype} is not one. */
-  public static long bytesPerElement(String dtype) {
-    return bytesPer(dtype);
-  }
-
   private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
     long p = pos;
     while (buf.hasRemaining()) {
