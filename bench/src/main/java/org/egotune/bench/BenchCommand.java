@@ -18,6 +18,7 @@ import org.egotune.model.sam2.Sam2DecoderConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.Batch;
 import org.egotune.trainer.data.FeatureSource;
+import org.egotune.trainer.features.FeatureDtype;
 import org.egotune.trainer.loop.LocalTrainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,9 +31,9 @@ import picocli.CommandLine.Option;
  * measured with the backend it ran on (docs/benchmarks.md records their numbers).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: step, data, trainer, round, decoder (docs/benchmarks.md).",
+    description = "Benchmarks: step, data, trainer, round, decoder, features (docs/benchmarks.md).",
     subcommands = {BenchCommand.Step.class, BenchCommand.Data.class, BenchCommand.Trainer.class,
-        BenchCommand.Round.class, BenchCommand.Decoder.class})
+        BenchCommand.Round.class, BenchCommand.Decoder.class, BenchCommand.Features.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -40,7 +41,7 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "bench: name a benchmark: step, data, trainer, round or decoder");
+        "bench: name a benchmark: step, data, trainer, round, decoder or features");
   }
 
   /** Repeat counts shared by the step-timing benchmarks. */
@@ -118,20 +119,30 @@ final class BenchCommand implements Runnable {
     @Option(names = "--work", paramLabel = "DIR", description = "Directory for the generated data (default: a new temporary directory, deleted after).")
     Path work;
 
+    @Option(names = "--preset", defaultValue = ModelConfig.TINY, description = "Model preset (default ${DEFAULT-VALUE}); a SAM2 preset reads feature shards instead of decoding frames.")
+    String preset;
+
+    @Option(names = "--dtype", defaultValue = "f32", description = "With a SAM2 preset: dtype of the feature shards, f32, bf16 or f16 (default ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--videos", defaultValue = "48", description = "Egocentric videos generated (default ${DEFAULT-VALUE}); exocentric: half as many.")
+    int videos;
+
     @Override
     public Integer call() throws IOException {
       r.validate();
-      if (size < 8 || positions < 4) {
-        throw new IllegalArgumentException("bench data: --size must be >= 8 and --positions >= 4");
+      if (size < 8 || positions < 4 || videos < 2) {
+        throw new IllegalArgumentException("bench data: --size must be >= 8, --positions >= 4 and --videos >= 2");
       }
       printBackend();
       TrainConfig tc = TrainConfig.defaults();
-      double[] ms = stepMillis(ModelConfig.defaults(), tc, r);
+      ModelConfig mc = ModelConfig.preset(preset, 7L);
+      double[] ms = stepMillis(mc, tc, r);
       double trainPerSec = tc.batchSize() * 1000 / ms[ms.length / 2];
       Path dir = work != null ? work : Files.createTempDirectory("egotune-bench-data");
       try {
-        DataBench.run(new DataBench.Options(size, 8, 48, 24, positions, r.repeats, 720, 1280, 2_000_000),
-            dir, trainPerSec);
+        DataBench.run(new DataBench.Options(size, 8, videos, videos / 2, positions, r.repeats, 720, 1280, 2_000_000,
+            mc, FeatureDtype.parse(dtype, "--dtype")), dir, trainPerSec);
       } finally {
         if (work == null) {
           deleteTree(dir);
@@ -349,6 +360,59 @@ final class BenchCommand implements Runnable {
     }
     Arrays.sort(msPerStep);
     return msPerStep;
+  }
+
+  @Command(name = "features", mixinStandardHelpOptions = true,
+      description = "Feature shards at f32, bf16 and f16 for one benchmark: bytes per frame, read rate,"
+          + " the decoder's logit difference and the benchmark metrics per dtype.")
+  static final class Features implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = ModelConfig.SAM2_FULL, description = "sam2-decoder or sam2-decoder-small (default ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--benchmark", paramLabel = "DIR", description = "EgoMask-layout benchmark (default: generate one with --videos, --frames, --size).")
+    Path benchmark;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Score this checkpoint (trained on features of the same --seed) instead of the seeded initial model.")
+    String checkpoint;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic features, as generate-features --seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--videos", defaultValue = "3", description = "Videos of the generated benchmark, at least 3: one per split (default ${DEFAULT-VALUE}).")
+    int videos;
+
+    @Option(names = "--frames", defaultValue = "4", description = "Frames per generated video (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--size", defaultValue = "64", description = "Frame side of the generated benchmark (default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed read passes (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--logit-frames", defaultValue = "4", description = "Frames whose logits are compared (default ${DEFAULT-VALUE}).")
+    int logitFrames;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Directory for the shards (default: a new temporary directory, deleted after).")
+    Path work;
+
+    @Override
+    public Integer call() throws IOException {
+      if (repeats < 1 || logitFrames < 1) {
+        throw new IllegalArgumentException("bench features: --repeats and --logit-frames must be >= 1");
+      }
+      printBackend();
+      Path dir = work != null ? work : Files.createTempDirectory("egotune-bench-features");
+      try {
+        FeatureBench.run(new FeatureBench.Options(preset, benchmark, checkpoint, seed, videos, frames, size,
+            repeats, logitFrames), dir);
+      } finally {
+        if (work == null) {
+          deleteTree(dir);
+        }
+      }
+      return 0;
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -29,6 +29,10 @@ import org.egotune.mixer.synth.SyntheticDatasets;
 import org.egotune.model.ModelConfig;
 import org.egotune.trainer.config.TrainConfig;
 import org.egotune.trainer.data.BatchMaker;
+import org.egotune.trainer.features.FeatureDtype;
+import org.egotune.trainer.features.FeatureGeneration;
+import org.egotune.trainer.features.FeatureIndex;
+import org.egotune.trainer.features.FeatureStore;
 
 /**
  * {@code egotune bench data}: the data path of one training worker on one thread, next to the
@@ -38,7 +42,7 @@ import org.egotune.trainer.data.BatchMaker;
 final class DataBench {
   /** Sizes of the run. */
   record Options(int size, int frames, int egoVideos, int exoVideos, int positions, int repeats,
-      int rleHeight, int rleWidth, long mixerPositions) {}
+      int rleHeight, int rleWidth, long mixerPositions, ModelConfig model, FeatureDtype dtype) {}
 
   /** Median, min and max of the repeats. */
   record Stat(double median, double min, double max) {
@@ -58,10 +62,25 @@ final class DataBench {
 
   static void run(Options o, Path work, double trainSamplesPerSecond) throws IOException {
     Configuration conf = new Configuration();
-    ModelConfig mc = ModelConfig.defaults();
+    ModelConfig mc = o.model();
     TrainConfig tc = TrainConfig.defaults();
     Path ego = prepare(Layout.EGOMASK_TRAIN, o.egoVideos(), o, work, conf);
     Path exo = prepare(Layout.REF_YOUTUBE_VOS, o.exoVideos(), o, work, conf);
+    FeatureStore features = null;
+    String featureNote = "";
+    if (mc.usesFeatures()) {
+      // The feature presets read <shards>/features/<source>/ instead of decoding frames.
+      long bytes = 0;
+      long frames = 0;
+      for (FeatureIndex i : FeatureGeneration.forShards(conf, work.resolve("shards").toUri().toString(), List.of(),
+          mc, 1L, o.dtype(), true)) {
+        frames += i.frames().size();
+        bytes += i.shards().stream().mapToLong(FeatureIndex.Shard::bytes).sum();
+      }
+      features = new FeatureStore(conf, FeatureStore.rootOf(work.resolve("shards").toUri().toString()), mc, 8);
+      featureNote = String.format(", %s features at %s (%,.0f bytes per frame with headers and [SEG] states)",
+          mc.preset(), o.dtype().id(), bytes / (double) frames);
+    }
 
     // RLE decode: compressed string (as the shards store it) -> row-major mask
     double[] rleMb = new double[o.repeats()];
@@ -91,7 +110,7 @@ final class DataBench {
     // the worker's data path: mixer slice -> shard read (Parquet, checksum) -> JPEG decode,
     // RLE decode, clip sampling (T frames), resize -> Batch; datasets reopened every repeat so
     // that every shard is read from disk once per repeat
-    BatchMaker batches = new BatchMaker(mc, tc.framesPerSample(), tc.seed());
+    BatchMaker batches = new BatchMaker(mc, tc.framesPerSample(), tc.seed(), features);
     double[] pathPerSec = new double[o.repeats()];
     dataPath(conf, ego, exo, mix, batches, tc, o.positions());
     for (int r = 0; r < o.repeats(); r++) {
@@ -102,15 +121,15 @@ final class DataBench {
     Stat rle = Stat.of(rleMb);
     Stat mixer = Stat.of(mixPerSec);
     Stat path = Stat.of(pathPerSec);
-    System.out.printf("bench data: one thread, frames %dx%d, T=%d, model %dx%d, batch %d%n", o.size(), o.size(),
-        tc.framesPerSample(), mc.imageSize(), mc.imageSize(), tc.batchSize());
+    System.out.printf("bench data: one thread, frames %dx%d, T=%d, model %s %dx%d, batch %d%s%n", o.size(), o.size(),
+        tc.framesPerSample(), mc.preset(), mc.maskSize(), mc.maskSize(), tc.batchSize(), featureNote);
     System.out.printf("RLE decode (compressed string -> mask, %dx%d, ego 1.5%% / exo 15%% targets): %s MB/s"
         + " of decoded mask (1 byte per pixel)%n", o.rleHeight(), o.rleWidth(), rle);
     System.out.printf("mixer: %s million positions/s%n", new Stat(mixer.median() / 1e6, mixer.min() / 1e6,
         mixer.max() / 1e6));
-    System.out.printf("data path (shard read + JPEG decode + RLE decode + clip sampling + resize): %s samples/s%n",
-        path);
-    System.out.printf("training step at the default model size: %.1f samples/s (median, same run)%n",
+    System.out.printf("data path (shard read + %s + RLE decode + clip sampling + resize): %s samples/s%n",
+        mc.usesFeatures() ? "feature reads (" + o.dtype().id() + ")" : "JPEG decode", path);
+    System.out.printf("training step of %s: %.1f samples/s (median, same run)%n", mc.preset(),
         trainSamplesPerSecond);
     System.out.printf("data path / training step: %.1fx (goal >= 5x)%n", path.median() / trainSamplesPerSecond);
   }

@@ -51,11 +51,14 @@ class ConfigHelpTest {
     assertEquals(List.of("--on-bad-sample"),
         referencedKeys(PrepareCommand.class).get("data.onBadSample"), "prepare's flag of data.onBadSample");
     assertEquals("prepare --on-bad-sample", JobConfig.param("data.onBadSample").flag());
+    assertEquals(List.of("--dtype"), referencedKeys(GenerateFeaturesCommand.class).get("data.featureDtype"),
+        "generate-features' flag of data.featureDtype");
+    assertEquals("generate-features --dtype", JobConfig.param("data.featureDtype").flag());
   }
 
   @Test
   void helpShowsEachKeyWithTheSchemaDefault() {
-    for (String command : List.of("train", "sweep", "audit", "quickstart", "prepare")) {
+    for (String command : List.of("train", "sweep", "audit", "quickstart", "prepare", "generate-features")) {
       EgoTuneCliTest.Run r = EgoTuneCliTest.run(command, "--help");
       assertEquals(0, r.code(), r.describe());
       String help = r.out().replaceAll("\\s+", ""); // picocli wraps lines anywhere
@@ -63,6 +66,7 @@ class ConfigHelpTest {
       Class<?> type = switch (command) {
         case "quickstart" -> QuickstartCommand.class;
         case "prepare" -> PrepareCommand.class;
+        case "generate-features" -> GenerateFeaturesCommand.class;
         default -> JobOptions.class;
       };
       for (String key : referencedKeys(type).keySet()) {

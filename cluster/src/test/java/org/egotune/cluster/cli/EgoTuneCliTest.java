@@ -75,7 +75,7 @@ class EgoTuneCliTest {
             "--checkpoint-dir", "--weights", "--resume", "--print-config"),
         "evaluate", List.of("--benchmark", "--kind", "--split", "--checkpoint", "--predictions", "--json"),
         "export", List.of("--checkpoint", "--preset", "--seed", "--out", "--overwrite"),
-        "generate-features", List.of("--data", "--benchmark", "--preset", "--seed", "--overwrite"));
+        "generate-features", List.of("--data", "--benchmark", "--preset", "--seed", "--overwrite", "--dtype", "--config"));
     for (Map.Entry<String, List<String>> e : keyOptions.entrySet()) {
       Run r = run(e.getKey(), "--help");
       assertEquals(0, r.code(), "egotune " + e.getKey() + " --help exits 0\n" + r.describe());

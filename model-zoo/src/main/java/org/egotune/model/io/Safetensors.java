@@ -54,6 +54,50 @@ public final class Safetensors {
 
   private Safetensors() {}
 
+  /**
+   * Where one tensor's bytes are: {@code [begin, end)} relative to the data section.
+   *
+   * @param dtype the safetensors dtype name (F32, BF16, ...)
+   */
+  public record Entry(String name, String dtype, long[] shape, long begin, long end) {}
+
+  /**
+   * A checked header: the data section starts at byte {@code dataStart} of the file; the tensors in
+   * data order, by name; the {@code __metadata__} (empty when absent).
+   */
+  public record Layout(long dataStart, Map<String, Entry> tensors, Map<String, String> metadata) {}
+
+  /**
+   * The header length stored in a file's first 8 bytes, checked against the file's {@code size}:
+   * fails naming {@code file} when it runs past the end or is outside [2, 100 MB].
+   */
+  public static long headerLength(String file, long headerLen, long size) throws IOException {
+    if (size < 8) {
+      throw bad(file, "file is " + size + " bytes, shorter than the 8-byte header length");
+    }
+    if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+      throw bad(file, "header length " + headerLen + " runs past the end of the file (" + size
+          + " bytes) or is outside [2, " + MAX_HEADER + "]");
+    }
+    return headerLen;
+  }
+
+  /**
+   * Parses and checks the JSON header {@code header} of a file of {@code size} bytes (the checks of
+   * {@link #read}); {@code file} names it in errors. For readers that fetch tensors one by one.
+   */
+  public static Layout layout(String file, byte[] header, long size) throws IOException {
+    long dataStart = 8L + header.length;
+    List<Entry> headers = new ArrayList<>();
+    Map<String, String> metadata = parseHeader(file, new String(header, StandardCharsets.UTF_8), headers);
+    checkLayout(file, headers, size - dataStart);
+    Map<String, Entry> byName = new LinkedHashMap<>();
+    for (Entry h : headers) {
+      byName.put(h.name, h);
+    }
+    return new Layout(dataStart, Collections.unmodifiableMap(byName), metadata);
+  }
+
   /** A file's tensors (in data order) and its {@code __metadata__} (empty when absent). */
   public record Contents(Map<String, INDArray> tensors, Map<String, String> metadata) {}
 
@@ -64,30 +108,22 @@ public final class Safetensors {
   public static Contents read(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
-      if (size < 8) {
-        throw bad(file, "file is " + size + " bytes, shorter than the 8-byte header length");
-      }
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, lenBuf, 0);
-      long headerLen = lenBuf.flip().getLong();
-      if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-        throw bad(file, "header length " + headerLen + " runs past the end of the file (" + size
-            + " bytes) or is outside [2, " + MAX_HEADER + "]");
+      if (size >= 8) {
+        readFully(ch, lenBuf, 0);
       }
+      long headerLen = headerLength(file.toString(), size >= 8 ? lenBuf.flip().getLong() : 0, size);
       ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
       readFully(ch, hb, 8);
-      long dataStart = 8 + headerLen;
-      long dataLen = size - dataStart;
-      List<Header> headers = new ArrayList<>();
-      Map<String, String> metadata = parseHeader(file, new String(hb.array(), StandardCharsets.UTF_8), headers);
-      checkLayout(file, headers, dataLen);
+      Layout layout = layout(file.toString(), hb.array(), size);
       Map<String, INDArray> tensors = new LinkedHashMap<>();
-      for (Header h : headers) {
+      for (Entry h : layout.tensors().values()) {
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(h.end - h.begin)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, data, dataStart + h.begin);
+        readFully(ch, data, layout.dataStart() + h.begin);
         data.flip();
         tensors.put(h.name, toArray(h, data));
       }
+      Map<String, String> metadata = layout.metadata();
       return new Contents(Collections.unmodifiableMap(tensors), metadata);
     }
   }
@@ -122,39 +158,74 @@ public final class Safetensors {
    */
   public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata)
       throws IOException {
+    List<Raw> raw = new ArrayList<>();
+    for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
+      String dtype = dtypeOf(e.getKey(), e.getValue());
+      raw.add(new Raw(e.getKey(), dtype, e.getValue().shape(), bytesOf(e.getValue(), dtype)));
+    }
+    try (OutputStream out = Files.newOutputStream(file)) {
+      write(out, raw, metadata);
+    }
+  }
+
+  /**
+   * One tensor already encoded: {@code data} holds its elements in C order as little-endian
+   * {@code dtype} bytes ({@code dtype} is a safetensors name: F32, BF16, F16, I64, ...).
+   */
+  public record Raw(String name, String dtype, long[] shape, byte[] data) {
+    public Raw {
+      long want = bytesPer(dtype);
+      if (want < 0) {
+        throw new IllegalArgumentException("tensor " + name + ": unknown dtype " + dtype);
+      }
+      for (long d : shape) {
+        want *= d;
+      }
+      if (data.length != want) {
+        throw new IllegalArgumentException("tensor " + name + ": " + dtype + " " + Arrays.toString(shape)
+            + " needs " + want + " bytes, got " + data.length);
+      }
+      if ("__metadata__".equals(name)) {
+        throw new IllegalArgumentException("a tensor cannot be named __metadata__");
+      }
+    }
+  }
+
+  /**
+   * Writes encoded tensors in list order to {@code out} (not closed), with {@code metadata} as
+   * {@code __metadata__}; the header is padded with spaces to a multiple of 8 bytes as in {@link
+   * #write(Path, Map, Map)}.
+   */
+  public static void write(OutputStream out, List<Raw> tensors, Map<String, String> metadata)
+      throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (metadata != null && !metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
       metadata.forEach(meta::put);
     }
     long offset = 0;
-    for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-      if ("__metadata__".equals(e.getKey())) {
-        throw new IllegalArgumentException("a tensor cannot be named __metadata__");
-      }
-      INDArray a = e.getValue();
-      String dtype = dtypeOf(e.getKey(), a);
-      ObjectNode t = header.putObject(e.getKey());
-      t.put("dtype", dtype);
+    for (Raw r : tensors) {
+      ObjectNode t = header.putObject(r.name());
+      t.put("dtype", r.dtype());
       var shape = t.putArray("shape");
-      for (long s : a.shape()) {
+      for (long s : r.shape()) {
         shape.add(s);
       }
-      long n = a.length() * bytesPer(dtype);
+      long n = r.data().length;
       t.putArray("data_offsets").add(offset).add(offset + n);
       offset += n;
+    }
+    if (header.size() != tensors.size() + (header.has("__metadata__") ? 1 : 0)) {
+      throw new IllegalArgumentException("tensor names must be unique");
     }
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
     byte[] hb = Arrays.copyOf(json, padded);
     Arrays.fill(hb, json.length, padded, (byte) ' ');
-    try (OutputStream out = Files.newOutputStream(file)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-      out.write(len.array());
-      out.write(hb);
-      for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-        out.write(bytesOf(e.getValue(), dtypeOf(e.getKey(), e.getValue())));
-      }
+    out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+    out.write(hb);
+    for (Raw r : tensors) {
+      out.write(r.data());
     }
   }
 
@@ -191,9 +262,7 @@ public final class Safetensors {
     return bb.array();
   }
 
-  private record Header(String name, String dtype, long[] shape, long begin, long end) {}
-
-  private static Map<String, String> parseHeader(Path file, String text, List<Header> out) throws IOException {
+    private static Map<String, String> parseHeader(String file, String text, List<Entry> out) throws IOException {
     JsonNode root;
     try {
       root = JSON.readTree(text.strip());
@@ -241,14 +310,14 @@ public final class Safetensors {
       if (!offs.get(0).canConvertToLong() || !offs.get(1).canConvertToLong()) {
         throw bad(file, "tensor " + name + ": data_offsets " + offs + " are not integers");
       }
-      out.add(new Header(name, dtype.asText(), dims, offs.get(0).asLong(), offs.get(1).asLong()));
+      out.add(new Entry(name, dtype.asText(), dims, offs.get(0).asLong(), offs.get(1).asLong()));
     }
     return Collections.unmodifiableMap(metadata);
   }
 
   /** Offsets in range, sizes matching dtype x shape, and tiling the data with no overlap or gap. */
-  private static void checkLayout(Path file, List<Header> headers, long dataLen) throws IOException {
-    for (Header h : headers) {
+  private static void checkLayout(String file, List<Entry> headers, long dataLen) throws IOException {
+    for (Entry h : headers) {
       if (h.begin < 0 || h.end < h.begin || h.end > dataLen) {
         throw bad(file, "tensor " + h.name + ": data_offsets [" + h.begin + ", " + h.end
             + "] are outside the data (" + dataLen + " bytes)");
@@ -270,10 +339,10 @@ public final class Safetensors {
         throw bad(file, "tensor " + h.name + " has " + expected + " bytes; tensors over 2 GiB are not supported");
       }
     }
-    headers.sort(Comparator.comparingLong((Header h) -> h.begin).thenComparingLong(h -> h.end));
+    headers.sort(Comparator.comparingLong((Entry h) -> h.begin).thenComparingLong(h -> h.end));
     long pos = 0;
     String prev = null;
-    for (Header h : headers) {
+    for (Entry h : headers) {
       if (h.begin < pos) {
         throw bad(file, "tensor " + h.name + " [" + h.begin + ", " + h.end + ") overlaps tensor " + prev
             + " which ends at " + pos);
@@ -290,7 +359,7 @@ public final class Safetensors {
     }
   }
 
-  private static INDArray toArray(Header h, ByteBuffer data) {
+  private static INDArray toArray(Entry h, ByteBuffer data) {
     int n = Math.toIntExact((h.end - h.begin) / bytesPer(h.dtype));
     if (FLOATS.contains(h.dtype)) {
       float[] v = new float[n];
@@ -365,7 +434,7 @@ public final class Safetensors {
   }
 
   /** IEEE 754 binary16 to float, subnormals, infinities and NaN included. */
-  static float halfToFloat(short bits) {
+  public static float halfToFloat(short bits) {
     int h = bits & 0xffff;
     int sign = (h & 0x8000) << 16;
     int exp = (h >>> 10) & 0x1f;
@@ -402,7 +471,7 @@ public final class Safetensors {
     }
   }
 
-  private static IOException bad(Path file, String what) {
+  private static IOException bad(String file, String what) {
     return new IOException("invalid safetensors file " + file + ": " + what);
   }
 }

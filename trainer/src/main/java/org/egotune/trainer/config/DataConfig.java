@@ -8,13 +8,14 @@ import org.egotune.config.Param;
 import org.egotune.config.Range;
 import org.egotune.config.Schema;
 import org.egotune.mixer.reader.BadSamplePolicy;
+import org.egotune.trainer.features.FeatureDtype;
 
 /**
  * Where the prepared shards and the evaluation benchmark are, and the mixture to train on. Each
  * field's key, meaning, default and valid range is its {@link Param} below.
  */
 public record DataConfig(String shards, Map<String, Double> mix, String benchmark, String split,
-    String onBadSample) implements java.io.Serializable {
+    String onBadSample, String featureDtype) implements java.io.Serializable {
 
   /** The {@code data} section's fields. */
   public static final Schema<DataConfig> SCHEMA = new Schema<>("data", DataConfig.class);
@@ -35,12 +36,18 @@ public record DataConfig(String shards, Map<String, Double> mix, String benchmar
       "what `prepare` does with a sample it cannot use: stop with the error naming file, key and"
           + " expectation, or leave it out and list it in `bad-samples.jsonl` ([data.md](data.md#bad-samples))");
 
+  public static final Param<String> FEATURE_DTYPE = SCHEMA.param("featureDtype", "f32",
+      Range.oneOf(FeatureDtype.IDS), "generate-features --dtype",
+      "element type of the feature shards `generate-features` writes for the SAM2 presets: f32, or bf16 / f16"
+          + " at half the bytes (readers widen to f32 and take any; [models.md](models.md#feature-shards))");
+
   public DataConfig {
     shards = SHARDS.check(shards);
     mix = Collections.unmodifiableMap(new LinkedHashMap<>(MIX.check(mix)));
     benchmark = BENCHMARK.check(benchmark);
     split = SPLIT.check(split);
     onBadSample = BadSamplePolicy.parse(ON_BAD_SAMPLE.check(onBadSample), ON_BAD_SAMPLE.key()).id();
+    featureDtype = FEATURE_DTYPE.check(featureDtype);
   }
 
   /** A builder holding the defaults. */

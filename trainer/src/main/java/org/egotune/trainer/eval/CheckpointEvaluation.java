@@ -90,6 +90,19 @@ public final class CheckpointEvaluation {
    */
   public static Map<String, MetricTable.Summary> evaluate(Configuration conf, String dirOrRoot,
       List<ClipRecord> records, java.nio.file.Path writePredictions, String featuresRoot) {
+    Loaded l = load(conf, dirOrRoot);
+    ModelConfig mc = l.model().config();
+    FeatureStore features = mc.usesFeatures() && featuresRoot != null
+        ? new FeatureStore(conf, new Path(featuresRoot), mc, 8) : null;
+    return new Evaluator(conf, l.train().maskThreshold(), l.train().presenceThreshold(), features)
+        .evaluate(l.model(), records, writePredictions);
+  }
+
+  /** A checkpoint's model with the train section it was trained with. */
+  public record Loaded(SegModel model, TrainConfig train) {}
+
+  /** Loads the checkpoint at {@code dirOrRoot} (a checkpoint, or the latest under a root). */
+  public static Loaded load(Configuration conf, String dirOrRoot) {
     Path ckpt = resolve(conf, dirOrRoot);
     CheckpointData c = new CheckpointStore(conf, ckpt.getParent(), Integer.MAX_VALUE).load(ckpt);
     ModelConfig mc = modelConfig(ckpt, c);
@@ -103,12 +116,7 @@ public final class CheckpointEvaluation {
       if (c.meta().path("config").path("train").isObject()) {
         train.setAll((ObjectNode) c.meta().path("config").path("train"));
       }
-      TrainConfig tc = JSON.treeToValue(train, TrainConfig.class);
-      SegModel model = SegModel.withParams(mc, c.params());
-      FeatureStore features = mc.usesFeatures() && featuresRoot != null
-          ? new FeatureStore(conf, new Path(featuresRoot), mc, 8) : null;
-      return new Evaluator(conf, tc.maskThreshold(), tc.presenceThreshold(), features)
-          .evaluate(model, records, writePredictions);
+      return new Loaded(SegModel.withParams(mc, c.params()), JSON.treeToValue(train, TrainConfig.class));
     } catch (IOException e) {
       throw new IllegalStateException(ckpt + "/meta.json: config does not describe a model: " + e.getMessage(), e);
     }

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param formatVersion {@link #FORMAT_VERSION}
  * @param source dataset source name (e.g. {@code egomask-train}, {@code egomask-bench/short})
  * @param preset the model preset whose inputs these are
+ * @param dtype element type of every tensor: {@code f32}, {@code bf16} or {@code f16} ({@link
+ *     FeatureDtype}); an index written before dtypes existed has none, which means f32
  * @param inputs input name to shape without the batch axis, in the model's input order
  * @param shards the shard files in index order
  * @param frames frame key to shard index
@@ -22,6 +24,7 @@ public record FeatureIndex(
     int formatVersion,
     String source,
     String preset,
+    String dtype,
     Map<String, long[]> inputs,
     List<Shard> shards,
     Map<String, Integer> frames,
@@ -35,6 +38,7 @@ public record FeatureIndex(
   public record Shard(String file, long bytes, String sha256, int tensors) {}
 
   public FeatureIndex {
+    dtype = FeatureDtype.parse(dtype == null ? FeatureDtype.F32.id() : dtype, "dtype").id();
     if (formatVersion != FORMAT_VERSION) {
       throw new IllegalArgumentException("formatVersion must be " + FORMAT_VERSION + ", found " + formatVersion);
     }
@@ -54,6 +58,20 @@ public record FeatureIndex(
     if (shard == null || shard < 0 || shard >= n) {
       throw new IllegalArgumentException(key + " must name a shard in [0, " + n + "), found " + shard);
     }
+  }
+
+  /** {@link #dtype} as the enum. */
+  public FeatureDtype featureDtype() {
+    return FeatureDtype.parse(dtype, "dtype");
+  }
+
+  /** Number of values of a tensor of {@code shape} (an input's shape without the batch axis). */
+  static long values(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
   }
 
   /** Key of a frame: {@code <video>/<frame>}. */

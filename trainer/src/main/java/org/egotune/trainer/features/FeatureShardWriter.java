@@ -2,7 +2,6 @@ package org.egotune.trainer.features;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +14,6 @@ import org.egotune.model.ModelConfig;
 import org.egotune.model.io.Safetensors;
 import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.data.FeatureSource;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +37,16 @@ public final class FeatureShardWriter {
   private final List<FeatureIndex.Shard> shards = new ArrayList<>();
   private final Map<String, Integer> frames = new LinkedHashMap<>();
   private final Map<String, Integer> expressions = new LinkedHashMap<>();
-  private final Map<String, INDArray> pending = new LinkedHashMap<>();
+  private final FeatureDtype dtype;
+  private final List<Safetensors.Raw> pending = new ArrayList<>();
   private long pendingBytes;
 
   /**
-   * Opens {@code dir} for writing the features of {@code source} for {@code model}'s inputs; shards
-   * are cut at about {@code shardBytes}.
+   * Opens {@code dir} for writing the features of {@code source} for {@code model}'s inputs, stored
+   * as {@code dtype}; shards are cut at about {@code shardBytes}.
    */
   public FeatureShardWriter(Configuration conf, Path dir, ModelConfig model, String source,
-      boolean overwrite, long shardBytes) throws IOException {
+      FeatureDtype dtype, boolean overwrite, long shardBytes) throws IOException {
     if (!model.usesFeatures()) {
       throw new IllegalArgumentException("model.preset " + model.preset() + " reads frames; feature shards"
           + " are for the SAM2 and depth presets");
@@ -58,6 +56,7 @@ public final class FeatureShardWriter {
     this.model = model;
     this.source = source;
     this.shardBytes = shardBytes;
+    this.dtype = dtype;
     FeatureSource.rowShapes(model).forEach((k, v) -> shapes.put(k, java.util.Arrays.copyOfRange(v, 1, v.length)));
     if (fs.exists(new Path(dir, FeatureIndex.FILE_NAME))) {
       if (!overwrite) {
@@ -106,20 +105,14 @@ public final class FeatureShardWriter {
   }
 
   private void put(String name, String input, float[] v, long[] shape) {
-    long n = FeatureSource.rowSize(prepend(shape));
+    long n = FeatureIndex.values(shape);
     if (v == null || v.length != n) {
       throw new IllegalArgumentException(name + ": input " + input + " needs " + n + " values, got "
           + (v == null ? "none" : v.length));
     }
-    pending.put(name, Nd4j.create(v, shape, 'c'));
-    pendingBytes += 4L * n;
-  }
-
-  private static long[] prepend(long[] shape) {
-    long[] s = new long[shape.length + 1];
-    s[0] = -1;
-    System.arraycopy(shape, 0, s, 1, shape.length);
-    return s;
+    byte[] data = dtype.encode(v);
+    pending.add(new Safetensors.Raw(name, dtype.safetensors(), shape, data));
+    pendingBytes += data.length;
   }
 
   private void flushIfFull() throws IOException {
@@ -133,14 +126,21 @@ public final class FeatureShardWriter {
       return;
     }
     String name = FeatureIndex.shardName(shards.size());
-    java.nio.file.Path local = Files.createTempFile("egotune-features", ".safetensors");
-    byte[] bytes;
-    try {
-      Safetensors.write(local, pending, Map.of("egotune.source", source, "egotune.preset", model.preset()));
-      bytes = Files.readAllBytes(local);
-    } finally {
-      Files.deleteIfExists(local);
+    // A fixed order (Map.of's varies between JVMs): the same features give the same bytes.
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("egotune.source", source);
+    meta.put("egotune.preset", model.preset());
+    if (dtype != FeatureDtype.F32) {
+      // Lets the reader verify each tensor it reads without hashing the whole shard. F32 shards
+      // stay byte-identical to format 1 and are verified whole (FeatureStore).
+      for (Safetensors.Raw r : pending) {
+        meta.put(FeatureShard.CRC_KEY + r.name(), FeatureShard.crc32(r.data()));
+      }
     }
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(
+        (int) Math.min(Integer.MAX_VALUE - 8, pendingBytes + 4096));
+    Safetensors.write(buf, pending, meta);
+    byte[] bytes = buf.toByteArray();
     Path tmp = new Path(dir, "_tmp." + name + "." + UUID.randomUUID());
     CheckpointStore.write(fs, tmp, bytes);
     Path target = new Path(dir, name);
@@ -158,7 +158,7 @@ public final class FeatureShardWriter {
   /** Writes the last shard and then the index; returns the index. */
   public FeatureIndex finish(String generator) throws IOException {
     flush();
-    FeatureIndex index = new FeatureIndex(FeatureIndex.FORMAT_VERSION, source, model.preset(), shapes,
+    FeatureIndex index = new FeatureIndex(FeatureIndex.FORMAT_VERSION, source, model.preset(), dtype.id(), shapes,
         shards, frames, expressions, generator);
     Path tmp = new Path(dir, "_tmp." + FeatureIndex.FILE_NAME + "." + UUID.randomUUID());
     CheckpointStore.write(fs, tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));

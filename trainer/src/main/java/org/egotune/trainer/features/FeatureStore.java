@@ -6,9 +6,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -17,35 +18,48 @@ import org.apache.hadoop.fs.Path;
 import org.egotune.mixer.record.ClipRecord;
 import org.egotune.model.ModelConfig;
 import org.egotune.model.SegModel;
-import org.egotune.model.io.Safetensors;
 import org.egotune.model.sam2.Sam2Decoder;
-import org.egotune.trainer.checkpoint.CheckpointStore;
 import org.egotune.trainer.data.FeatureSource;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads feature shards for a model: {@code <root>/<source>/index.json} plus its
  * {@code part-NNNNN.safetensors} files, where {@code root} is {@code <shards>/features} for training
  * data and {@code <benchmark>/features} for the benchmark. Each source's index is opened when first
- * needed and checked against the model's inputs; a shard is read whole when first needed, its size
- * and SHA-256 verified, and up to {@code cachedShards} are kept. Not thread-safe.
+ * needed and checked against the model's inputs. Shards are read per tensor ({@link FeatureShard}:
+ * one positioned read per lookup, widened to float from the index's dtype), and up to {@code
+ * cachedShards} are kept open. Integrity: every shard's size is checked when opened; a BF16 / F16
+ * shard's tensors are checked against the CRC-32s in its header as they are read, while an F32
+ * shard (format 1, no per-tensor checksums) has its SHA-256 verified once, streamed, the first
+ * time this store opens it. Not thread-safe.
  */
 public final class FeatureStore implements FeatureSource {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(FeatureStore.class);
 
   private final Configuration conf;
   private final Path root;
   private final ModelConfig model;
   private final int cachedShards;
   private final Map<String, FeatureIndex> indexes = new HashMap<>();
-  private final Map<String, Map<String, float[]>> shards =
+  private final Map<String, FeatureShard> shards =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Map<String, float[]>> e) {
-          return size() > cachedShards;
+        protected boolean removeEldestEntry(Map.Entry<String, FeatureShard> e) {
+          if (size() > cachedShards) {
+            try {
+              e.getValue().close();
+            } catch (IOException ex) {
+              LOG.warn("closing feature shard {}: {}", e.getKey(), ex.toString());
+            }
+            return true;
+          }
+          return false;
         }
       };
+  /** Shards whose whole-file SHA-256 this store has verified (those without per-tensor CRCs). */
+  private final Set<String> verified = new HashSet<>();
 
   public FeatureStore(Configuration conf, Path root, ModelConfig model, int cachedShards) {
     this.conf = conf;
@@ -75,10 +89,19 @@ public final class FeatureStore implements FeatureSource {
       throw new IllegalArgumentException(dir(r.source()) + ": no features for "
           + (perExp ? "expression " : "frame ") + key + " (regenerate the feature shards for this dataset)");
     }
-    float[] v = shard(r.source(), index, shard).get(FeatureIndex.tensorName(perExp, key, input));
+    String tensor = FeatureIndex.tensorName(perExp, key, input);
+    Path file = new Path(dir(r.source()), index.shards().get(shard).file());
+    float[] v;
+    try {
+      v = shard(r.source(), index, shard).tensor(tensor, FeatureIndex.values(index.inputs().get(input)));
+    } catch (DatasetFormatException e) {
+      throw new UncheckedIOException(new DatasetFormatException("reading tensor " + tensor + ": " + e.getMessage(), e));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read tensor " + tensor + " of feature shard " + file + ": "
+          + e.getMessage(), e);
+    }
     if (v == null) {
-      throw new IllegalArgumentException(new Path(dir(r.source()), index.shards().get(shard).file())
-          + ": lacks tensor " + FeatureIndex.tensorName(perExp, key, input));
+      throw new IllegalArgumentException(file + ": lacks tensor " + tensor);
     }
     return v;
   }
@@ -121,48 +144,30 @@ public final class FeatureStore implements FeatureSource {
     }
   }
 
-  private Map<String, float[]> shard(String source, FeatureIndex index, int i) {
+  private FeatureShard shard(String source, FeatureIndex index, int i) throws IOException {
     String cacheKey = source + "#" + i;
-    Map<String, float[]> cached = shards.get(cacheKey);
-    if (cached != null) {
-      return cached;
+    FeatureShard open = shards.get(cacheKey);
+    if (open != null) {
+      return open;
     }
     FeatureIndex.Shard info = index.shards().get(i);
     Path file = new Path(dir(source), info.file());
+    FeatureShard s = new FeatureShard(conf, file, info.bytes(), index.featureDtype());
     try {
-      byte[] bytes = read(file);
-      if (bytes.length != info.bytes()) {
-        throw new DatasetFormatException(file + ": " + bytes.length + " bytes, the index says " + info.bytes()
-            + " (truncated or replaced)");
-      }
-      String sum = CheckpointStore.sha256(bytes);
-      if (!sum.equals(info.sha256())) {
-        throw new DatasetFormatException(file + ": checksum mismatch (index SHA-256 " + info.sha256()
-            + ", found " + sum + ")");
-      }
-      java.nio.file.Path local = Files.createTempFile("egotune-features", ".safetensors");
-      Map<String, float[]> out = new HashMap<>();
-      try {
-        Files.write(local, bytes);
-        Safetensors.Contents contents;
-        try {
-          contents = Safetensors.read(local);
-        } catch (IOException e) {
-          throw new DatasetFormatException(file + ": not a readable feature shard: " + e.getMessage(), e);
+      if (!s.checksPerTensor() && !verified.contains(cacheKey)) {
+        String sum = s.sha256();
+        if (!sum.equals(info.sha256())) {
+          throw new DatasetFormatException(file + ": checksum mismatch (index SHA-256 " + info.sha256()
+              + ", found " + sum + ")");
         }
-        for (Map.Entry<String, INDArray> e : contents.tensors().entrySet()) {
-          out.put(e.getKey(), e.getValue().castTo(DataType.FLOAT).data().asFloat());
-        }
-      } finally {
-        Files.deleteIfExists(local);
+        verified.add(cacheKey);
       }
-      shards.put(cacheKey, out);
-      return out;
-    } catch (DatasetFormatException e) {
-      throw new UncheckedIOException(e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read feature shard " + file + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
     }
+    shards.put(cacheKey, s);
+    return s;
   }
 
   private Path dir(String source) {

@@ -241,11 +241,12 @@ public final class SyntheticFeatures {
 
   /**
    * Generates the features of {@code records} (every frame once, every expression once) into the
-   * feature directory {@code dir} of {@code source}; returns the index written last.
+   * feature directory {@code dir} of {@code source}, stored as {@code dtype}; returns the index
+   * written last.
    */
   public FeatureIndex write(Configuration conf, Path dir, String source, Iterable<ClipRecord> records,
-      FrameBytes frames, boolean overwrite) throws IOException {
-    FeatureShardWriter w = new FeatureShardWriter(conf, dir, model, source, overwrite, 64L << 20);
+      FrameBytes frames, FeatureDtype dtype, boolean overwrite) throws IOException {
+    FeatureShardWriter w = new FeatureShardWriter(conf, dir, model, source, dtype, overwrite, 64L << 20);
     for (ClipRecord r : records) {
       for (int i = 0; i < r.frameNames().size(); i++) {
         if (!w.hasFrame(r.video(), r.frameNames().get(i))) {

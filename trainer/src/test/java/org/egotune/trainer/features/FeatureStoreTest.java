@@ -75,6 +75,10 @@ class FeatureStoreTest {
   }
 
   static FeatureIndex write(Path dir, long seed, boolean overwrite) throws Exception {
+    return write(dir, seed, FeatureDtype.F32, overwrite);
+  }
+
+  static FeatureIndex write(Path dir, long seed, FeatureDtype dtype, boolean overwrite) throws Exception {
     List<Sample> s = samples();
     Map<ClipRecord, List<byte[]>> frames = new IdentityHashMap<>();
     List<ClipRecord> records = new ArrayList<>();
@@ -83,7 +87,7 @@ class FeatureStoreTest {
       frames.put(x.record(), x.frames());
     }
     return new SyntheticFeatures(SMALL, seed).write(CONF, new org.apache.hadoop.fs.Path(dir.toString()), "src",
-        records, (r, f) -> frames.get(r).get(f), overwrite);
+        records, (r, f) -> frames.get(r).get(f), dtype, overwrite);
   }
 
   @Test
@@ -157,5 +161,137 @@ class FeatureStoreTest {
         && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("checksum"), c.getMessage());
     // Bad input, which a training run reports as such rather than as a failed task.
     assertTrue(c.getCause() instanceof java.io.IOException, "an I/O-kind failure: " + c);
+  }
+
+  /** The value a stored {@code x} reads back as: the independent conversions of FeatureDtypeTest. */
+  static float stored(FeatureDtype d, float x) {
+    return switch (d) {
+      case F32 -> x;
+      case BF16 -> FeatureDtypeTest.bf16(FeatureDtype.toBf16(x));
+      case F16 -> org.egotune.model.io.Safetensors.halfToFloat(FeatureDtype.toF16(x));
+    };
+  }
+
+  @Test
+  void everyDtypeReadsBackWidenedAndHalvesTheBytes(@TempDir Path tmp) throws Exception {
+    List<Sample> s = samples();
+    SyntheticFeatures gen = new SyntheticFeatures(SMALL, 5L);
+    ClipRecord r = s.get(0).record();
+    Map<String, float[]> direct = gen.frame(FrameTensors.decode(s.get(0).frames().get(1), "f1"));
+    float[] seg = gen.expression("the red square").get(Sam2Decoder.SEG_HIDDEN);
+    long f32Bytes = 0;
+    for (FeatureDtype d : FeatureDtype.values()) {
+      FeatureIndex index = write(tmp.resolve(d.id()).resolve("src"), 5L, d, false);
+      assertEquals(d.id(), index.dtype());
+      assertEquals(d, FeatureIndex.class.cast(new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+          tmp.resolve(d.id()).resolve("src/index.json").toFile(), FeatureIndex.class)).featureDtype());
+      FeatureStore store = new FeatureStore(CONF, new org.apache.hadoop.fs.Path(tmp.resolve(d.id()).toString()), SMALL, 1);
+      for (String in : List.of(Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0, Sam2Decoder.HIGH_RES_S1)) {
+        float[] got = store.get(in, r, 1);
+        float[] want = direct.get(in);
+        assertEquals(want.length, got.length);
+        for (int k = 0; k < want.length; k++) {
+          assertEquals(stored(d, want[k]), got[k], 0f, d + " " + in + "[" + k + "]");
+          // The rounding error is at most half a unit in the last place kept: 2^-8 of the value for
+          // bf16 (8 significant bits), 2^-11 for f16 (11 bits; absolute 2^-25 among its subnormals).
+          double rel = d == FeatureDtype.BF16 ? 0x1p-8 : d == FeatureDtype.F16 ? 0x1p-11 : 0;
+          assertTrue(Math.abs(got[k] - want[k]) <= rel * Math.abs(want[k]) + 0x1p-25, d + " " + in + "[" + k + "]");
+        }
+      }
+      float[] gotSeg = store.get(Sam2Decoder.SEG_HIDDEN, r, 0);
+      for (int k = 0; k < seg.length; k++) {
+        assertEquals(stored(d, seg[k]), gotSeg[k], 0f);
+      }
+      long bytes = Files.size(tmp.resolve(d.id()).resolve("src/part-00000.safetensors"));
+      if (d == FeatureDtype.F32) {
+        f32Bytes = bytes;
+        // Format 1 unchanged at f32: the shard is byte for byte what the writer wrote before dtypes
+        // (with its two metadata keys in this order; Map.of's order used to vary between JVMs).
+        assertEquals("3070ca563303db18154025df084e468c095cdfcf06c290c62ece701a517208b0 526576",
+            index.shards().get(0).sha256() + " " + index.shards().get(0).bytes());
+      } else {
+        assertTrue(bytes < f32Bytes / 2 + 16_384, d + ": " + bytes + " bytes vs " + f32Bytes + " at f32");
+      }
+    }
+  }
+
+  @Test
+  void anIndexWithoutDtypeIsF32(@TempDir Path tmp) throws Exception {
+    write(tmp.resolve("features/src"), 5L, false);
+    Path json = tmp.resolve("features/src/index.json");
+    Files.delete(tmp.resolve("features/src/.index.json.crc")); // Hadoop's side checksum of the original
+    String text = Files.readString(json);
+    String old = text.replaceAll("\\s*\"dtype\"\\s*:\\s*\"f32\"\\s*,", "");
+    assertFalse(old.contains("dtype"), old);
+    Files.writeString(json, old);
+    FeatureStore store = new FeatureStore(CONF, new org.apache.hadoop.fs.Path(tmp.resolve("features").toString()), SMALL, 2);
+    assertEquals(FeatureDtype.F32, store.index("src").featureDtype());
+    assertEquals((int) org.egotune.model.SegModel.inputShapes(SMALL).get(Sam2Decoder.SEG_HIDDEN)[1], store.get(Sam2Decoder.SEG_HIDDEN, samples().get(0).record(), 0).length);
+
+    // An index whose dtype does not match its shards is refused naming the file, tensor and both dtypes.
+    Files.writeString(json, text.replace("\"f32\"", "\"bf16\""));
+    RuntimeException e = assertThrows(RuntimeException.class, () -> new FeatureStore(CONF,
+        new org.apache.hadoop.fs.Path(tmp.resolve("features").toString()), SMALL, 2)
+        .get(Sam2Decoder.SEG_HIDDEN, samples().get(0).record(), 0));
+    assertTrue(e.getMessage().contains("part-00000.safetensors") && e.getMessage().contains("seg_hidden_state")
+        && e.getMessage().contains("F32") && e.getMessage().contains("bf16"), e.getMessage());
+  }
+
+  @Test
+  void aCorruptOrTruncatedHalfShardNamesTheFileAndTheTensor(@TempDir Path tmp) throws Exception {
+    write(tmp.resolve("features/src"), 5L, FeatureDtype.BF16, false);
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tmp.resolve("features").toString());
+    Path shard = tmp.resolve("features/src/part-00000.safetensors");
+    byte[] bytes = Files.readAllBytes(shard);
+    ClipRecord r = samples().get(0).record();
+    String tensor = FeatureIndex.tensorName(false, "v1/f1", Sam2Decoder.HIGH_RES_S0);
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int headerLen = (int) bb.getLong(0);
+    var layout = org.egotune.model.io.Safetensors.layout("x", Arrays.copyOfRange(bytes, 8, 8 + headerLen), bytes.length);
+    long at = layout.dataStart() + layout.tensors().get(tensor).begin() + 10;
+
+    byte[] flipped = bytes.clone();
+    flipped[(int) at] ^= 4;
+    Files.write(shard, flipped);
+    FeatureStore store = new FeatureStore(CONF, root, SMALL, 2);
+    // Other tensors of the shard still read: only the damaged one is refused.
+    assertEquals((int) org.egotune.model.SegModel.inputShapes(SMALL).get(Sam2Decoder.SEG_HIDDEN)[1], store.get(Sam2Decoder.SEG_HIDDEN, r, 0).length);
+    RuntimeException c = assertThrows(RuntimeException.class, () -> store.get(Sam2Decoder.HIGH_RES_S0, r, 1));
+    assertTrue(c.getMessage().contains("part-00000.safetensors") && c.getMessage().contains(tensor)
+        && c.getMessage().contains("CRC-32 mismatch"), c.getMessage());
+    assertTrue(c.getCause() instanceof org.egotune.mixer.reader.DatasetFormatException, "bad input: " + c);
+
+    Files.write(shard, Arrays.copyOf(bytes, bytes.length - 100));
+    RuntimeException t = assertThrows(RuntimeException.class,
+        () -> new FeatureStore(CONF, root, SMALL, 2).get(Sam2Decoder.HIGH_RES_S0, r, 1));
+    assertTrue(t.getMessage().contains("part-00000.safetensors") && t.getMessage().contains(tensor)
+        && t.getMessage().contains("truncated"), t.getMessage());
+    assertTrue(t.getCause() instanceof org.egotune.mixer.reader.DatasetFormatException, "bad input: " + t);
+  }
+
+  @Test
+  void theHadoopStreamPathReadsWhatTheLocalChannelReads(@TempDir Path tmp) throws Exception {
+    // A file system that is not LocalFileSystem (as HDFS is not) takes FSDataInputStream's positioned reads.
+    Configuration raw = new Configuration();
+    raw.setClass("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class, org.apache.hadoop.fs.FileSystem.class);
+    raw.setBoolean("fs.file.impl.disable.cache", true);
+    ClipRecord r = samples().get(0).record();
+    for (FeatureDtype d : List.of(FeatureDtype.F32, FeatureDtype.BF16)) {
+      write(tmp.resolve(d.id()).resolve("src"), 5L, d, false);
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tmp.resolve(d.id()).toString());
+      assertFalse(root.getFileSystem(raw) instanceof org.apache.hadoop.fs.LocalFileSystem);
+      FeatureStore channel = new FeatureStore(CONF, root, SMALL, 2);
+      FeatureStore stream = new FeatureStore(raw, root, SMALL, 2);
+      for (String in : List.of(Sam2Decoder.IMAGE_EMBEDDINGS, Sam2Decoder.HIGH_RES_S0, Sam2Decoder.SEG_HIDDEN)) {
+        assertArrayEquals(channel.get(in, r, 2), stream.get(in, r, 2), d + " " + in);
+      }
+    }
+    Path shard = tmp.resolve("bf16/src/part-00000.safetensors");
+    byte[] bytes = Files.readAllBytes(shard);
+    Files.write(shard, Arrays.copyOf(bytes, bytes.length - 8));
+    RuntimeException t = assertThrows(RuntimeException.class, () -> new FeatureStore(raw,
+        new org.apache.hadoop.fs.Path(tmp.resolve("bf16").toString()), SMALL, 2).get(Sam2Decoder.SEG_HIDDEN, r, 0));
+    assertTrue(t.getMessage().contains("part-00000.safetensors") && t.getMessage().contains("seg_hidden_state")
+        && t.getMessage().contains("truncated"), t.getMessage());
   }
 }
