@@ -10,6 +10,7 @@ import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.EgoMaskTrainReader;
 import org.egotune.mixer.reader.MevisReader;
 import org.egotune.mixer.reader.RefYoutubeVosReader;
+import org.egotune.mixer.reader.VisorReader;
 import org.egotune.mixer.synth.Layout;
 
 /**
@@ -30,7 +31,9 @@ public final class DatasetLayouts {
       new DatasetLayout("mevis", Role.TRAINING, List.of("train", "valid_u", "valid"),
           new MevisReader(), Layout.MEVIS),
       new DatasetLayout("ref-davis", Role.TRAINING, List.of("train", "valid"),
-          new RefYoutubeVosReader(), Layout.REF_DAVIS));
+          new RefYoutubeVosReader(), Layout.REF_DAVIS),
+      new DatasetLayout("visor", Role.TRAINING, List.of("train", "val", "train-dense", "val-dense"),
+          new VisorReader(), Layout.VISOR));
 
   private DatasetLayouts() {}
 

@@ -21,6 +21,9 @@ import org.egotune.mixer.mask.Rle;
  *     which the EgoMask scorer's IoU_gold selects on
  * @param height frame height in pixels
  * @param width frame width in pixels
+ * @param exhaustive per frame (by name) where the target is annotated, the annotation's own
+ *     completeness flag as the layout writes it (VISOR: {@code y}, {@code n} or {@code inconclusive});
+ *     empty for layouts without one. Kept in memory for evaluation; shards do not store it
  */
 public record ClipRecord(
     String source,
@@ -33,7 +36,8 @@ public record ClipRecord(
     List<Rle> masks,
     Set<String> annotatedFrames,
     int height,
-    int width)
+    int width,
+    java.util.Map<String, String> exhaustive)
     implements java.io.Serializable {
 
   public ClipRecord {
@@ -47,6 +51,7 @@ public record ClipRecord(
     // masks may hold nulls (absent frames), so no List.copyOf
     masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
     annotatedFrames = Set.copyOf(annotatedFrames);
+    exhaustive = java.util.Map.copyOf(exhaustive);
     if (frameNames.isEmpty()) {
       throw new IllegalArgumentException("video " + video + " expression " + expId + ": no frames");
     }
@@ -59,6 +64,12 @@ public record ClipRecord(
       throw new IllegalArgumentException(
           "video " + video + ": frame size must be positive, found " + height + "x" + width);
     }
+    for (String f : exhaustive.keySet()) {
+      if (!frameNames.contains(f)) {
+        throw new IllegalArgumentException(
+            "video " + video + " expression " + expId + ": exhaustive flag for unknown frame " + f);
+      }
+    }
     for (int i = 0; i < masks.size(); i++) {
       Rle m = masks.get(i);
       if (m != null && (m.height() != height || m.width() != width)) {
@@ -67,6 +78,14 @@ public record ClipRecord(
                 + m.width() + ", frame is " + height + "x" + width);
       }
     }
+  }
+
+  /** A record of a layout without per-frame completeness flags ({@link #exhaustive()} empty). */
+  public ClipRecord(String source, String video, String expId, String expression, List<String> objIds,
+      List<String> frameNames, List<String> frameFiles, List<Rle> masks, Set<String> annotatedFrames,
+      int height, int width) {
+    this(source, video, expId, expression, objIds, frameNames, frameFiles, masks, annotatedFrames,
+        height, width, java.util.Map.of());
   }
 
   /** Number of frames in which the target is present (non-null, non-empty mask). */

@@ -12,7 +12,8 @@ public enum Layout {
   EGOMASK_BENCH("egomask-bench"),
   REF_YOUTUBE_VOS("ref-youtube-vos"),
   MEVIS("mevis"),
-  REF_DAVIS("ref-davis");
+  REF_DAVIS("ref-davis"),
+  VISOR("visor");
 
   private final String id;
 

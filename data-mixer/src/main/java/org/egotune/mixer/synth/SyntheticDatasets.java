@@ -52,6 +52,14 @@ public final class SyntheticDatasets {
     int frames = 0;
     int expressions = 0;
     for (String split : cfg.splits()) {
+      if (cfg.layout() == Layout.VISOR) {
+        int[] c = VisorSynth.write(cfg.forSplit(split), outDir, split);
+        videoCount += c[0];
+        objects += c[1];
+        expressions += c[2];
+        frames += c[3];
+        continue;
+      }
       List<SynthVideo> videos = ScenePlanner.plan(cfg.forSplit(split));
       int splitObjects = 0;
       for (SynthVideo v : videos) {
@@ -69,6 +77,7 @@ public final class SyntheticDatasets {
             case REF_YOUTUBE_VOS -> writePaletteLayout(videos, outDir, split, false, masks);
             case MEVIS -> writeMevis(videos, outDir, split, masks);
             case REF_DAVIS -> writePaletteLayout(videos, outDir, split, true, masks);
+            case VISOR -> throw new IllegalStateException("visor is written by VisorSynth");
           };
     }
     SynthSummary summary = new SynthSummary(videoCount, objects, expressions, frames);
