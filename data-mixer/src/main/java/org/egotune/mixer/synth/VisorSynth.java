@@ -82,7 +82,7 @@ final class VisorSynth {
         int tc = clip == 0 ? t : t - n / 2;
         int nc = clips == 2 ? (clip == 0 ? n / 2 : n - n / 2) : n;
         String frame = String.format("%s_frame_%010d", video, frameNumber(t, dense));
-        List<Annotation> anns = annotations(cfg.height(), cfg.width(), i, tc, nc);
+        List<Annotation> anns = annotations(cfg.height(), cfg.width(), cfg.seed(), i, tc, nc);
         ObjectNode e = entries.addObject();
         ObjectNode image = e.putObject("image");
         String seq = String.format("%s_seq_%05d", video, clip + 1);
@@ -148,15 +148,21 @@ final class VisorSynth {
   }
 
   /**
-   * The annotations of frame {@code t} of a clip of {@code n} frames of video {@code i}, in
+   * The annotations of frame {@code t} of a clip of {@code n} frames of video {@code i} (seed
+   * {@code seed}), in
    * painting order: plate, knife (absent in the middle third), cup, the video's edge-case object,
    * right hand (over the plate's corner in odd frames).
    */
-  static List<Annotation> annotations(int h, int w, int i, int t, int n) {
+  static List<Annotation> annotations(int h, int w, long seed, int i, int t, int n) {
     List<Annotation> out = new ArrayList<>();
-    int x0 = w / 8 + t % 3;
+    // the seed moves and sizes the scene by a few pixels, so every split and seed has its own masks
+    SplittableRandom r = new SplittableRandom(seed * 1_000_003L + i);
+    int jitter = r.nextInt(4);
+    int grow = r.nextInt(6);
+    int shift = r.nextInt(4);
+    int x0 = w / 8 + t % 3 + jitter;
     int y0 = h / 8;
-    int x1 = x0 + w / 3;
+    int x1 = x0 + w / 3 + grow;
     int y1 = y0 + h / 3;
     boolean occluded = t % 2 == 1;
     int hx = x1 - w / 8;
@@ -170,13 +176,13 @@ final class VisorSynth {
     }
     if (t < n / 3 || t >= 2 * n / 3 || n < 3) {
       int s = Math.min(w, h) / 4;
-      int a = w / 2 + w / 8;
+      int a = w / 2 + w / 8 + shift;
       int b = h / 8 + (t % 2);
       out.add(new Annotation("knife", 4, List.of(new double[] {a, b, a + s, b, a, b + s}), "y",
           (long) (s + 1) * (s + 2) / 2, 0x9098A8));
     }
-    int cx = w / 2;
-    int cy = h * 5 / 8;
+    int cx = w / 2 - jitter;
+    int cy = h * 5 / 8 - jitter;
     String flag = t == 1 ? "inconclusive" : t % 3 == 2 ? "n" : "y";
     out.add(new Annotation("cup", 13, List.of(rect(cx + 0.4, cy + 0.7, cx + w / 8 + 0.9, cy + h / 8 + 0.2)), flag,
         (long) (w / 8 + 1) * (h / 8 + 1), 0xC03028));
