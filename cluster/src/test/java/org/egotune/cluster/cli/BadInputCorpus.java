@@ -99,6 +99,42 @@ final class BadInputCorpus {
     Files.write(npy, DepthLabels.toNpy(map, 32, 32));
   }
 
+  // ------------------------------------------------------------------ VISOR
+
+  /** The sparse annotation JSON of {@code video} in a generated VISOR dataset (train split). */
+  static Path visorJson(Path root, String video) {
+    return root.resolve("GroundTruth-SparseAnnotations/annotations/train/" + video + ".json");
+  }
+
+  /** The first annotation of the first frame entry of {@code video}, edited in place by {@code edit}. */
+  static void editFirstVisorAnnotation(Path root, String video, java.util.function.Consumer<ObjectNode> edit)
+      throws IOException {
+    Path f = visorJson(root, video);
+    ObjectNode doc = readObject(f);
+    edit.accept((ObjectNode) doc.get("video_annotations").get(0).get("annotations").get(0));
+    // 123456.5 marks a coordinate the case wants written as Python's json writes NaN
+    Files.writeString(f, JSON.writeValueAsString(doc).replace("123456.5", "NaN"));
+  }
+
+  /** Rewrites {@code zip} without the entry whose name ends with {@code suffix}. */
+  static void dropZipEntry(Path zip, String suffix) throws IOException {
+    Path copy = zip.resolveSibling(zip.getFileName() + ".tmp");
+    try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(zip.toFile());
+        java.io.OutputStream os = Files.newOutputStream(copy);
+        java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(os)) {
+      for (var it = in.entries(); it.hasMoreElements(); ) {
+        java.util.zip.ZipEntry e = it.nextElement();
+        if (!e.getName().endsWith(suffix)) {
+          out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+          try (java.io.InputStream s = in.getInputStream(e)) {
+            s.transferTo(out);
+          }
+        }
+      }
+    }
+    Files.move(copy, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
   static byte[] image(String format, int type, int height, int width) throws IOException {
     BufferedImage img = new BufferedImage(width, height, type);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

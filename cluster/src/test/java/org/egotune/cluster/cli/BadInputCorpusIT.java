@@ -224,6 +224,19 @@ class BadInputCorpusIT {
           videos.set("..", videos.remove(first));
           BadInputCorpus.JSON.writeValue(meta.toFile(), m);
         }, "meta_expressions.json", "not a plain file name"),
+        // --- VISOR polygons and zipped frames
+        prepare("visor-polygon-nan", Layout.VISOR, root -> BadInputCorpus.editFirstVisorAnnotation(root, "P02_102",
+            a -> ((ArrayNode) a.get("segments").get(0).get(0)).set(0, BadInputCorpus.JSON.getNodeFactory().numberNode(123456.5))),
+            "P02_102.json", "video_annotations[0].annotations[0].segments[0][0][0]: coordinate NaN is not a finite pixel coordinate"),
+        prepare("visor-polygon-non-numeric", Layout.VISOR, root -> BadInputCorpus.editFirstVisorAnnotation(root, "P02_102",
+            a -> ((ArrayNode) a.get("segments").get(0).get(0)).set(1, BadInputCorpus.JSON.getNodeFactory().textNode("12"))),
+            "P02_102.json", "segments[0][0][1]: expected a number, found STRING"),
+        prepare("visor-segments-wrong-nesting", Layout.VISOR, root -> BadInputCorpus.editFirstVisorAnnotation(root, "P02_102",
+            a -> a.set("segments", a.get("segments").get(0))),
+            "P02_102.json", "segments[0][0]: wrong nesting: expected a point [x, y], found NUMBER"),
+        prepare("visor-frame-missing-from-zip", Layout.VISOR, root -> BadInputCorpus.dropZipEntry(
+            root.resolve("GroundTruth-SparseAnnotations/rgb_frames/train/P01/P01_101.zip"), "_frame_0000001037.jpg"),
+            "P01_101.zip: frame P01_101_frame_0000001037.jpg is not in the zip", "referenced by P01_101.json"),
         // --- mixture and config
         train("weights-do-not-sum-to-1", "egomask-train=0.7,ref-youtube-vos=0.2", null, null,
             "data.mix weights must sum to 1"),
@@ -364,6 +377,25 @@ class BadInputCorpusIT {
   }
 
   // ------------------------------------------------------------------ valid edges
+
+  /** {@code --on-bad-sample skip} on VISOR: the entity with a NaN polygon is left out and listed, the rest prepared. */
+  @Test
+  void visorBadPolygonIsSkippedUnderSkip(@TempDir Path dir) throws Exception {
+    Path in = dataset(dir.resolve("in"), Layout.VISOR);
+    BadInputCorpus.editFirstVisorAnnotation(in, "P02_102",
+        a -> ((ArrayNode) a.get("segments").get(0).get(0)).set(0, BadInputCorpus.JSON.getNodeFactory().numberNode(123456.5)));
+    int exit = EgoTuneCli.execute("prepare", "--layout", "visor", "--input", in.toString(),
+        "--out", dir.resolve("out").toString(), "--master", "local[1]", "--on-bad-sample", "skip");
+    assertEquals(0, exit);
+    Path report;
+    try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
+      report = s.filter(p -> p.getFileName().toString().equals("bad-samples.jsonl")).findFirst().orElseThrow();
+    }
+    List<String> lines = Files.readAllLines(report);
+    assertEquals(1, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(0).contains("coordinate NaN is not a finite pixel coordinate"), lines.get(0));
+    assertTrue(Files.exists(report.resolveSibling("manifest.json")));
+  }
 
   /** A share of 0 or 1 is a valid mixture (the ratio sweep's ends): the 0-weight source is never drawn. */
   @Test

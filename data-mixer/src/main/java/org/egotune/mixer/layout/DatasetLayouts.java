@@ -11,6 +11,7 @@ import org.egotune.mixer.reader.EgoMaskBenchReader;
 import org.egotune.mixer.reader.EgoMaskTrainReader;
 import org.egotune.mixer.reader.MevisReader;
 import org.egotune.mixer.reader.RefYoutubeVosReader;
+import org.egotune.mixer.reader.VisorReader;
 import org.egotune.mixer.synth.Layout;
 
 /**
@@ -33,7 +34,9 @@ public final class DatasetLayouts {
       new DatasetLayout("ref-davis", Role.TRAINING, List.of("train", "valid"),
           new RefYoutubeVosReader(), Layout.REF_DAVIS),
       new DatasetLayout("depth", Role.TRAINING, List.of("train", "valid"),
-          new DepthReader(), Layout.DEPTH));
+          new DepthReader(), Layout.DEPTH),
+      new DatasetLayout("visor", Role.TRAINING, List.of("train", "val", "train-dense", "val-dense"),
+          new VisorReader(), Layout.VISOR));
 
   private DatasetLayouts() {}
 

@@ -24,6 +24,9 @@ import org.egotune.mixer.mask.Rle;
  * @param depthFiles one depth label file per frame ({@code org.egotune.mixer.depth.DepthLabels}),
  *     aligned with frameNames, or empty when the layout has no depth labels (every layout but
  *     {@code depth})
+ * @param exhaustive per frame (by name) where the target is annotated, the annotation's own
+ *     completeness flag as the layout writes it (VISOR: {@code y}, {@code n} or {@code inconclusive});
+ *     empty for layouts without one. Kept in memory for evaluation; shards do not store it
  */
 public record ClipRecord(
     String source,
@@ -37,7 +40,8 @@ public record ClipRecord(
     Set<String> annotatedFrames,
     int height,
     int width,
-    List<String> depthFiles)
+    List<String> depthFiles,
+    java.util.Map<String, String> exhaustive)
     implements java.io.Serializable {
 
   /** A record without depth labels. */
@@ -45,7 +49,7 @@ public record ClipRecord(
       List<String> frameNames, List<String> frameFiles, List<Rle> masks, Set<String> annotatedFrames,
       int height, int width) {
     this(source, video, expId, expression, objIds, frameNames, frameFiles, masks, annotatedFrames,
-        height, width, List.of());
+        height, width, List.<String>of(), java.util.Map.<String, String>of());
   }
 
   public ClipRecord {
@@ -60,6 +64,7 @@ public record ClipRecord(
     masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
     annotatedFrames = Set.copyOf(annotatedFrames);
     depthFiles = List.copyOf(depthFiles);
+    exhaustive = java.util.Map.copyOf(exhaustive);
     if (frameNames.isEmpty()) {
       throw new IllegalArgumentException("video " + video + " expression " + expId + ": no frames");
     }
@@ -77,6 +82,12 @@ public record ClipRecord(
       throw new IllegalArgumentException(
           "video " + video + ": frame size must be positive, found " + height + "x" + width);
     }
+    for (String f : exhaustive.keySet()) {
+      if (!frameNames.contains(f)) {
+        throw new IllegalArgumentException(
+            "video " + video + " expression " + expId + ": exhaustive flag for unknown frame " + f);
+      }
+    }
     for (int i = 0; i < masks.size(); i++) {
       Rle m = masks.get(i);
       if (m != null && (m.height() != height || m.width() != width)) {
@@ -85,6 +96,22 @@ public record ClipRecord(
                 + m.width() + ", frame is " + height + "x" + width);
       }
     }
+  }
+
+  /** A record with depth labels and no per-frame completeness flags. */
+  public ClipRecord(String source, String video, String expId, String expression, List<String> objIds,
+      List<String> frameNames, List<String> frameFiles, List<Rle> masks, Set<String> annotatedFrames,
+      int height, int width, List<String> depthFiles) {
+    this(source, video, expId, expression, objIds, frameNames, frameFiles, masks, annotatedFrames,
+        height, width, depthFiles, java.util.Map.of());
+  }
+
+  /** A record with per-frame completeness flags ({@link #exhaustive()}) and no depth labels. */
+  public ClipRecord(String source, String video, String expId, String expression, List<String> objIds,
+      List<String> frameNames, List<String> frameFiles, List<Rle> masks, Set<String> annotatedFrames,
+      int height, int width, java.util.Map<String, String> exhaustive) {
+    this(source, video, expId, expression, objIds, frameNames, frameFiles, masks, annotatedFrames,
+        height, width, List.of(), exhaustive);
   }
 
   /** Whether the record carries a depth label per frame. */

@@ -26,13 +26,21 @@ public final class FrameFiles {
   private FrameFiles() {}
 
   /**
-   * Reads all bytes of {@code file}: a URI with a scheme is read from its file system; anything else
+   * Reads all bytes of {@code file}: a zip entry ({@link org.egotune.mixer.record.ZipFrames}) from its
+   * local zip, read in place; a URI with a scheme is read from its file system; anything else
    * is a path on the local file system (never the cluster's default file system, so a record made on
    * a laptop means the same on a cluster with {@code fs.defaultFS = hdfs://...}).
    *
    * @throws IOException naming the file if it is missing or unreadable
    */
   public static byte[] read(Configuration conf, String file) throws IOException {
+    if (org.egotune.mixer.record.ZipFrames.isZipEntry(file)) {
+      try {
+        return org.egotune.mixer.record.ZipFrames.read(file);
+      } catch (java.io.FileNotFoundException e) {
+        throw new IOException("frame file " + file + " not found (" + e.getMessage() + ")", e);
+      }
+    }
     return read(conf, file, "frame");
   }
 

@@ -14,7 +14,9 @@ public enum Layout {
   MEVIS("mevis"),
   REF_DAVIS("ref-davis"),
   /** Ours: ray-cast tabletop clips with a normalised inverse-depth label per frame (docs/data.md). */
-  DEPTH("depth");
+  DEPTH("depth"),
+  /** VISOR's sparse and dense JSON with polygon masks, frames in per-video folders or zips (docs/data.md). */
+  VISOR("visor");
 
   private final String id;
 

@@ -52,6 +52,7 @@ final class ScenePlanner {
           dir = name;
           frames = consecutiveFrames(cfg.frames());
         }
+        case VISOR -> throw new IllegalStateException("visor scenes are planned by VisorSynth");
         case REF_DAVIS -> {
           name = String.format("davis_%04d", i);
           dir = name;

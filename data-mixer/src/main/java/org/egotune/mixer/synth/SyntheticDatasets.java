@@ -60,6 +60,13 @@ public final class SyntheticDatasets {
         expressions += n[2];
         frames += n[3];
         continue;
+      } else if (cfg.layout() == Layout.VISOR) {
+        int[] c = VisorSynth.write(cfg.forSplit(split), outDir, split);
+        videoCount += c[0];
+        objects += c[1];
+        expressions += c[2];
+        frames += c[3];
+        continue;
       }
       List<SynthVideo> videos = ScenePlanner.plan(cfg.forSplit(split));
       int splitObjects = 0;
@@ -79,6 +86,7 @@ public final class SyntheticDatasets {
             case MEVIS -> writeMevis(videos, outDir, split, masks);
             case REF_DAVIS -> writePaletteLayout(videos, outDir, split, true, masks);
             case DEPTH -> throw new IllegalStateException("written by DepthSynth above");
+            case VISOR -> throw new IllegalStateException("visor is written by VisorSynth");
           };
     }
     SynthSummary summary = new SynthSummary(videoCount, objects, expressions, frames);

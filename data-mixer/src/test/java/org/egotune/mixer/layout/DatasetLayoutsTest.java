@@ -74,13 +74,13 @@ class DatasetLayoutsTest {
 
   @Test
   void registryKnowsRolesAndRefusesUnknownNamesAndSplits() {
-    assertEquals(List.of("egomask-train", "ref-youtube-vos", "mevis", "ref-davis", "depth"),
+    assertEquals(List.of("egomask-train", "ref-youtube-vos", "mevis", "ref-davis", "depth", "visor"),
         DatasetLayouts.names(Role.TRAINING));
     assertEquals(List.of("egomask-bench"), DatasetLayouts.names(Role.BENCHMARK));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DatasetLayouts.get("davis"));
     assertEquals("unknown layout 'davis', expected one of egomask-train, egomask-bench,"
-        + " ref-youtube-vos, mevis, ref-davis, depth", e.getMessage());
+        + " ref-youtube-vos, mevis, ref-davis, depth, visor", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> DatasetLayouts.get("mevis").split("val"));
     assertEquals("--split val is not a split of layout mevis (expected one of train, valid_u, valid)",
         e.getMessage());
@@ -113,6 +113,31 @@ class DatasetLayoutsTest {
       // a split is its own data: the generator draws each one from its own seed
       List<String> content = records.stream().map(ClipRecord::expression).toList();
       assertTrue(seen.add(String.valueOf(content) + records.get(0).masks()), name + "/" + split + " repeats another split");
+    }
+  }
+
+  /** VISOR: each split (sparse train/val, dense train-dense/val-dense) from its own JSON and frames. */
+  @Test
+  void everyVisorSplitIsReadFromItsOwnFolders() throws IOException {
+    DatasetLayout layout = DatasetLayouts.get("visor");
+    Path root = tmp.resolve("visor");
+    SyntheticDatasets.generate(new SynthConfig(layout.generator(), 3, 3, 4, 32, 32, layout.splits()), root);
+    Set<String> seen = new HashSet<>();
+    for (String split : layout.splits()) {
+      boolean dense = split.endsWith("-dense");
+      String base = split.replace("-dense", "");
+      Path frames = dense ? root.resolve("Interpolations-DenseAnnotations/rgb_frames").resolve(base)
+          : root.resolve("GroundTruth-SparseAnnotations/rgb_frames").resolve(base);
+      List<ClipRecord> records = layout.read(root, split, null, null).records();
+      assertFalse(records.isEmpty(), split);
+      for (ClipRecord r : records) {
+        for (String f : r.frameFiles()) {
+          String path = f.startsWith("jar:") ? Path.of(java.net.URI.create(f.substring(4, f.indexOf("!/")))).toString() : f;
+          assertTrue(path.startsWith(frames + "/"), split + ": " + f + " not under " + frames);
+        }
+      }
+      assertTrue(seen.add(String.valueOf(records.stream().map(ClipRecord::masks).toList())),
+          split + " repeats another split");
     }
   }
 
@@ -159,7 +184,7 @@ class DatasetLayoutsTest {
 
   /** The rows' source is the one asked for, for every reader (feature lookup goes by it). */
   @ParameterizedTest
-  @ValueSource(strings = {"egomask-train", "egomask-bench", "ref-youtube-vos", "mevis", "ref-davis", "depth"})
+  @ValueSource(strings = {"egomask-train", "egomask-bench", "ref-youtube-vos", "mevis", "ref-davis", "depth", "visor"})
   void everyRecordCarriesTheRequestedSource(String name) throws IOException {
     DatasetLayout layout = DatasetLayouts.get(name);
     Path root = tmp.resolve(name);

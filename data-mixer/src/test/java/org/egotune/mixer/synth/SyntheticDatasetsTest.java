@@ -134,8 +134,8 @@ class SyntheticDatasetsTest {
   @Test
   void objectsNeverOverlapAndColoursAreDistinct() {
     for (Layout l : Layout.values()) {
-      if (l == Layout.DEPTH) {
-        continue; // ray-cast scenes (DepthSynth), not ScenePlanner's; DepthSynthTest covers them
+      if (l == Layout.DEPTH || l == Layout.VISOR) {
+        continue; // ray-cast scenes (DepthSynth), not ScenePlanner's; DepthSynthTest and VisorSynthTest cover them
       }
       SynthConfig cfg = new SynthConfig(l, 5, 6, 5, 64, 64);
       for (SynthVideo v : ScenePlanner.plan(cfg)) {
@@ -164,8 +164,8 @@ class SyntheticDatasetsTest {
   @Test
   void egoTargetsHaveLookAlikesInViewAndExoTargetsNone() {
     for (Layout l : Layout.values()) {
-      if (l == Layout.DEPTH) {
-        continue; // ray-cast scenes (DepthSynth), not ScenePlanner's
+      if (l == Layout.DEPTH || l == Layout.VISOR) {
+        continue; // ray-cast scenes (DepthSynth), and polygon scenes (VisorSynth), not ScenePlanner's
       }
       for (SynthVideo v : ScenePlanner.plan(new SynthConfig(l, 11, 8, 8, 64, 64))) {
         if (!l.egocentric()) {
