@@ -32,6 +32,11 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--ego-source", defaultValue = "egomask-train", description = "The egocentric source in data.mix (default ${DEFAULT-VALUE}).")
   String egoSource;
 
+  @Option(names = "--vary", paramLabel = "SOURCE=S[,S...]",
+      description = "Vary the share of any source of data.mix, e.g. visor-nvos=0,0.1,0.2,0.4; the others keep"
+          + " their proportions. Same as --ego-source SOURCE --shares S,...; not with either.")
+  String vary;
+
   @Option(names = "--concurrency", defaultValue = "1", description = "Points trained at once (default ${DEFAULT-VALUE}).")
   int concurrency;
 
@@ -44,6 +49,15 @@ final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobConfig base = job.load(Map.of());
+    if (vary != null) {
+      if (shares != null || !"egomask-train".equals(egoSource)) {
+        throw new IllegalArgumentException("sweep: --vary names the source and its shares; give it without"
+            + " --shares and --ego-source");
+      }
+      Vary v = Vary.parse(vary);
+      egoSource = v.source();
+      shares = v.shares();
+    }
     SweepConfig sweep = new SweepConfig(shares == null ? SweepConfig.DEFAULT_SHARES : shares,
         seeds == null ? List.of(base.train().seed()) : new ArrayList<>(seeds), egoSource, concurrency,
         out.toString(), exoHoldout == null ? "" : exoHoldout.toString());
@@ -57,6 +71,26 @@ final class SweepCommand implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** {@code --vary SOURCE=S[,S...]}: the source whose share a sweep varies, and its shares. */
+  record Vary(String source, List<Double> shares) {
+    static Vary parse(String s) {
+      int eq = s.indexOf('=');
+      if (eq <= 0 || eq == s.length() - 1) {
+        throw new IllegalArgumentException("sweep --vary: expected SOURCE=S[,S...], e.g. visor-nvos=0,0.1,0.2,"
+            + " found '" + s + "'");
+      }
+      List<Double> out = new ArrayList<>();
+      for (String t : s.substring(eq + 1).split(",")) {
+        try {
+          out.add(Double.valueOf(t.trim()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("sweep --vary " + s + ": share '" + t + "' is not a number", e);
+        }
+      }
+      return new Vary(s.substring(0, eq).trim(), out);
     }
   }
 }
