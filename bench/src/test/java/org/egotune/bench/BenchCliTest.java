@@ -36,7 +36,7 @@ class BenchCliTest {
     Run r = run("bench", "--help");
     assertEquals(0, r.code(), r.text());
     assertTrue(r.text().contains("Usage: egotune bench"), r.text());
-    for (String sub : List.of("step", "data", "trainer", "round", "decoder")) {
+    for (String sub : List.of("step", "data", "trainer", "round", "decoder", "features")) {
       assertTrue(r.text().contains(sub), sub + " in\n" + r.text());
     }
     Run top = run("--help");
@@ -47,7 +47,7 @@ class BenchCliTest {
   void badArgumentsAreUserErrorsAsBefore() {
     Run none = run("bench");
     assertEquals(2, none.code(), none.text());
-    assertTrue(none.text().contains("bench: name a benchmark: step, data, trainer, round or decoder"), none.text());
+    assertTrue(none.text().contains("bench: name a benchmark: step, data, trainer, round, decoder or features"), none.text());
     Run steps = run("bench", "step", "--steps", "0");
     assertEquals(2, steps.code(), steps.text());
     assertTrue(steps.text().contains(
