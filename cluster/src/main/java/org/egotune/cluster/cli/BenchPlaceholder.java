@@ -1,11 +1,6 @@
 package org.egotune.cluster.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code bench} in {@code egotune --help}: the benchmarks are not in this jar but in the bench
@@ -14,18 +9,11 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "bench", // the description is the real command's: egotune --help reads the same
     description = "Benchmarks: step, data, trainer, round, decoder (docs/benchmarks.md).")
-final class BenchPlaceholder implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Unmatched
-  List<String> args;
-
+final class BenchPlaceholder extends LauncherOnlyCommand {
   @Override
-  public Integer call() {
-    spec.commandLine().getErr().println("egotune bench: the benchmarks are in the bench module, not in"
+  String whereItRuns() {
+    return "egotune bench: the benchmarks are in the bench module, not in"
         + " this jar: run bin/egotune bench ... (it starts org.egotune.bench.BenchCli from"
-        + " bench/target/egotune-bench-<version>.jar; docs/benchmarks.md)");
-    return 2;
+        + " bench/target/egotune-bench-<version>.jar; docs/benchmarks.md)";
   }
 }

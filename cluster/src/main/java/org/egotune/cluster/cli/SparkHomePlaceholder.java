@@ -1,11 +1,6 @@
 package org.egotune.cluster.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code spark-home} in {@code egotune --help}: writing a Spark home copies the build's Maven jars,
@@ -15,18 +10,11 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "spark-home",
     description = "Write a Spark home (jars/, conf/, bin/ start-master, start-worker, submit) from the"
         + " Maven jars: bin/egotune spark-home DIR [--link] (docs/cluster.md).")
-final class SparkHomePlaceholder implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Unmatched
-  List<String> args;
-
+final class SparkHomePlaceholder extends LauncherOnlyCommand {
   @Override
-  public Integer call() {
-    spec.commandLine().getErr().println("egotune spark-home: run it from a checkout as bin/egotune"
+  String whereItRuns() {
+    return "egotune spark-home: run it from a checkout as bin/egotune"
         + " spark-home DIR [--link]; it copies the Maven jars of the build, which this jar does not"
-        + " carry (docs/cluster.md, \"A Spark home from the Maven jars\")");
-    return 2;
+        + " carry (docs/cluster.md, \"A Spark home from the Maven jars\")";
   }
 }

@@ -29,4 +29,10 @@ class EgoTuneCliExitTest {
     assertTrue(e.getMessage().contains("exit code 2") && e.getMessage().contains("application_1_0001"), e.getMessage());
     assertEquals(List.of(), exits);
   }
+
+  @Test
+  void launcherOnlyCommandsSayWhereTheyRunAndExitWith2() {
+    assertEquals(2, EgoTuneCli.execute("spark-home", "/tmp/never-written"));
+    assertEquals(2, EgoTuneCli.execute("bench", "step"));
+  }
 }
